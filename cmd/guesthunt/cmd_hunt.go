@@ -1,0 +1,116 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/guesthunt/guesthunt/hunt"
+)
+
+type huntFlags struct {
+	asOf, baseline, window string
+	foldCase               bool
+	format                 string
+}
+
+func newHuntCommand(io streams) *cobra.Command {
+	var hf huntFlags
+	var df dataFlags
+	cmd := &cobra.Command{
+		Use:   "hunt [PATH...|--db FILE]",
+		Short: "Run the new-inviter rule and print the alert rows",
+		Example: `  guesthunt hunt exports/ --baseline 14d --window 1d
+  guesthunt hunt AuditLogs.ndjson.gz --as-of 2026-10-31T12:00:00Z --format json
+  guesthunt hunt --db case.duckdb --fold-case --format csv > alerts.csv`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runHunt(cmd, io, hf, df, args)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&hf.asOf, "as-of", "latest", `the instant the rule runs at: "latest" (the newest TimeGenerated loaded), "now", or RFC 3339`)
+	f.StringVar(&hf.baseline, "baseline", "14d", "baseline length, Kusto timespan (14d, 36h, 1.5d)")
+	f.StringVar(&hf.window, "window", "1d", "detection window length, Kusto timespan")
+	f.BoolVar(&hf.foldCase, "fold-case", false, "compare inviter UPNs case-insensitively (Kusto's !in is case-sensitive)")
+	f.StringVar(&hf.format, "format", "table", "output: table, json, ndjson or csv")
+	addDataFlags(cmd, &df)
+	return cmd
+}
+
+func addDataFlags(cmd *cobra.Command, df *dataFlags) {
+	cmd.Flags().StringVar(&df.db, "db", "", "case file (DuckDB) to keep loaded data in, or to read from")
+	cmd.Flags().BoolVar(&df.strict, "strict", false, "stop at the first rejected record or unreadable file")
+	df.seed = 1
+}
+
+func (hf huntFlags) params() (hunt.Params, error) {
+	p := hunt.DefaultParams()
+	var err error
+	if p.AsOf, err = hunt.ParseAsOf(hf.asOf); err != nil {
+		return p, usagef("--as-of: %v", err)
+	}
+	if p.Baseline, err = hunt.ParseTimespan(hf.baseline); err != nil {
+		return p, usagef("--baseline: %v", err)
+	}
+	if p.Window, err = hunt.ParseTimespan(hf.window); err != nil {
+		return p, usagef("--window: %v", err)
+	}
+	p.FoldCase = hf.foldCase
+	if err := p.Validate(); err != nil {
+		return p, usageError{err}
+	}
+	return p, nil
+}
+
+func runHunt(cmd *cobra.Command, io streams, hf huntFlags, df dataFlags, args []string) error {
+	if err := checkFormat(hf.format, "table", "json", "ndjson", "csv"); err != nil {
+		return err
+	}
+	p, err := hf.params()
+	if err != nil {
+		return err
+	}
+	ds, err := openDataset(cmd.Context(), io, df, args)
+	if err != nil {
+		return err
+	}
+	defer ds.store.Close()
+	res, err := hunt.NewEngine(ds.store).Run(cmd.Context(), p)
+	if err != nil {
+		return err
+	}
+	if ds.demo {
+		fmt.Fprintln(io.err, "DEMO: built-in demo tenant (give export paths or --db to hunt real data)")
+	}
+	fmt.Fprintln(io.err, summarize(res))
+	if !res.Coverage.BaselineCovered {
+		fmt.Fprintln(io.err, "warning:", io.safe(res.Coverage.Note))
+	}
+	return writeTable(io, hf.format, res.AlertTable(), 8)
+}
+
+func checkFormat(format string, allowed ...string) error {
+	for _, a := range allowed {
+		if format == a {
+			return nil
+		}
+	}
+	return usagef("--format %q: want one of %v", format, allowed)
+}
+
+// summarize says in one line what the rule ran over and what it found.
+func summarize(res *hunt.Result) string {
+	inviters := map[string]bool{}
+	for _, a := range res.Rows {
+		inviters[a.InitiatingUserPrincipalName] = true
+	}
+	fold := "case-sensitive"
+	if res.Params.FoldCase {
+		fold = "fold-case ON (not Kusto's !in)"
+	}
+	return fmt.Sprintf("as-of %s, baseline %s [%s .. %s], window %s (%s .. %s], %s: %d alert rows from %d inviters in %s",
+		hunt.FormatTime(res.AsOf), hunt.FormatTimespan(res.Params.Baseline), hunt.FormatTime(res.BaselineFrom),
+		hunt.FormatTime(res.BaselineTo), hunt.FormatTimespan(res.Params.Window), hunt.FormatTime(res.WindowFrom),
+		hunt.FormatTime(res.WindowTo), fold, len(res.Rows), len(inviters), res.Elapsed.Round(time.Microsecond))
+}

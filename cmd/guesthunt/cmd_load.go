@@ -1,0 +1,54 @@
+package main
+
+import (
+	"encoding/json"
+
+	"github.com/spf13/cobra"
+
+	"github.com/guesthunt/guesthunt/data"
+)
+
+func newLoadCommand(io streams) *cobra.Command {
+	var df dataFlags
+	var format string
+	cmd := &cobra.Command{
+		Use:   "load PATH... --db FILE",
+		Short: "Load exports into a case file and report what was read",
+		Example: `  guesthunt load exports/ --db case.duckdb
+  zcat AuditLogs.ndjson.gz | guesthunt load - --db case.duckdb --format json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format, "text", "json"); err != nil {
+				return err
+			}
+			if df.db == "" {
+				return usagef("load needs --db FILE: the case file to keep the data in")
+			}
+			store, err := data.Open(df.db)
+			if err != nil {
+				return usageError{err}
+			}
+			defer store.Close()
+			report, loadErr := store.Load(cmd.Context(), args, data.LoadOptions{Strict: df.strict})
+			if format == "json" {
+				enc := json.NewEncoder(io.out)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(report); err != nil {
+					return err
+				}
+			} else if err := report.WriteText(io.out, io.safe); err != nil {
+				return err
+			}
+			if loadErr != nil {
+				return usageError{loadErr}
+			}
+			if report.Totals().Records == 0 {
+				return usagef("nothing could be loaded")
+			}
+			return nil
+		},
+	}
+	addDataFlags(cmd, &df)
+	cmd.Flags().StringVar(&format, "format", "text", "report format: text or json")
+	return cmd
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/demo"
+)
+
+// dataFlags select the data a command works on: files, a case file, or
+// (neither given) the built-in demo tenant.
+type dataFlags struct {
+	db     string
+	strict bool
+	seed   int64
+}
+
+// dataset is an open store and what was loaded into it.
+type dataset struct {
+	store  *data.Store
+	report data.LoadReport
+	demo   bool
+}
+
+// openDataset opens the store and loads paths into it, reporting the load on
+// stderr. It is a usage error when nothing at all could be loaded.
+func openDataset(ctx context.Context, io streams, df dataFlags, paths []string) (*dataset, error) {
+	store, err := data.Open(df.db)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	ds := &dataset{store: store}
+	switch {
+	case len(paths) > 0:
+		ds.report, err = store.Load(ctx, paths, data.LoadOptions{Strict: df.strict})
+		ds.report.WriteText(io.err, io.safe)
+		if err != nil {
+			store.Close()
+			if errors.Is(err, data.ErrStrict) {
+				return nil, usageError{err}
+			}
+			return nil, err
+		}
+	case df.db == "":
+		ds.demo = true
+		if err := loadDemo(ctx, store, df.seed); err != nil {
+			store.Close()
+			return nil, err
+		}
+	}
+	events, err := store.EventCount(ctx)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	if events == 0 {
+		store.Close()
+		if len(paths) > 0 {
+			return nil, usagef("nothing could be loaded from %d path(s)", len(paths))
+		}
+		return nil, usagef("the case file %s holds no events", df.db)
+	}
+	return ds, nil
+}
+
+// loadDemo writes the demo tenant as a Log Analytics export to a temp file
+// and loads that, so the detail view can show its records like any export's.
+func loadDemo(ctx context.Context, store *data.Store, seed int64) error {
+	dir, err := os.MkdirTemp("", "guesthunt-demo-*")
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(dir, fmt.Sprintf("demo-tenant-seed%d.ndjson", seed))
+	if err := data.WriteFile(path, data.FormatLANDJSON, demo.Tenant(seed)); err != nil {
+		return fmt.Errorf("write demo tenant: %w", err)
+	}
+	store.RemoveOnClose(dir)
+	report, err := store.Load(ctx, []string{path}, data.LoadOptions{Strict: true})
+	if err != nil {
+		return fmt.Errorf("load demo tenant: %w", err)
+	}
+	if report.Failed() > 0 {
+		return fmt.Errorf("load demo tenant: %s", report.Files[0].Error)
+	}
+	return nil
+}

@@ -1,0 +1,29 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+func newRootCommand(io streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "guesthunt",
+		Short: "Hunt for guest-invitation abuse in Entra ID audit logs",
+		Long: `guesthunt loads Entra ID audit-log exports (Log Analytics/Sentinel, Microsoft Graph,
+diagnostic settings, the Entra portal, Parquet) into embedded DuckDB and runs the
+Microsoft Sentinel rule "Guest Users Invited to Tenant by New Inviters" exactly.
+
+Without a path or --db it works on a built-in demo tenant.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.ArbitraryArgs,
+		// Until the workbench lands, the bare command prints the hunt.
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runHunt(cmd, io, huntFlags{format: "table"}, dataFlags{seed: 1}, args)
+		},
+	}
+	root.SetOut(io.out)
+	root.SetErr(io.err)
+	root.SetIn(io.in)
+	root.AddCommand(newHuntCommand(io), newLoadCommand(io), newSQLCommand(io), newDemoCommand(io))
+	return root
+}

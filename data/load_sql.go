@@ -1,0 +1,50 @@
+package data
+
+import (
+	"fmt"
+	"strings"
+)
+
+// canonicalSelect converts text columns (as DuckDB's JSON and CSV readers
+// give them) to the canonical types, the same way for every path:
+// strings are never NULL (Kusto's ""), times keep 100 ns ticks, and dynamic
+// text that is not valid JSON is kept as a JSON string, as parse_json would.
+// from is a FROM clause whose relation has one VARCHAR column per canonical
+// column name (missing ones as NULL).
+func canonicalSelect(from string) string {
+	exprs := make([]string, len(AuditLogsColumns))
+	for i, c := range AuditLogsColumns {
+		col := "r." + quoteIdent(c.Name)
+		switch c.Type {
+		case TypeString:
+			exprs[i] = fmt.Sprintf("coalesce(%s, '')", col)
+		case TypeTime:
+			exprs[i] = fmt.Sprintf("make_timestamp_ns(epoch_ns(try_cast(%s AS TIMESTAMP_NS)) // 100 * 100)", col)
+		case TypeLong:
+			exprs[i] = fmt.Sprintf("try_cast(%s AS BIGINT)", col)
+		case TypeDynamic:
+			exprs[i] = fmt.Sprintf("CASE WHEN %[1]s IS NULL THEN NULL WHEN json_valid(%[1]s) THEN %[1]s::JSON ELSE to_json(%[1]s) END", col)
+		}
+	}
+	return "SELECT " + strings.Join(exprs, ", ") + ", ? FROM " + from
+}
+
+// jsonColumnsArg is read_json's columns= argument: every canonical column as
+// text, so that numbers, strings and nested objects all arrive as VARCHAR.
+func jsonColumnsArg() string {
+	parts := make([]string, len(AuditLogsColumns))
+	for i, c := range AuditLogsColumns {
+		parts[i] = fmt.Sprintf("%s: 'VARCHAR'", sqlString(c.Name))
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// sqlString quotes s as a SQL string literal. Only for names we control and
+// for file paths in table-function arguments that cannot be parameters.
+func sqlString(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+func insertEventsSQL(from string) string {
+	return "INSERT INTO _Events (" + QuotedColumnList() + ", _SourceId) " + canonicalSelect(from)
+}

@@ -1,0 +1,231 @@
+package data
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// WriteRecords writes recs to w in format f, shaped like the real export so
+// that the matching reader maps it back onto the same Records (as far as the
+// format carries the data). Parquet needs a file path: use WriteFile.
+func WriteRecords(w io.Writer, f Format, recs []Record) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	var err error
+	switch f {
+	case FormatLANDJSON:
+		err = writeLANDJSON(bw, recs)
+	case FormatLAJSON:
+		err = writeLAJSON(bw, recs)
+	case FormatLAAPI:
+		err = writeLAAPI(bw, recs)
+	case FormatLACSV:
+		err = writeLACSV(bw, recs, false)
+	case FormatLAPortalCSV:
+		err = writeLACSV(bw, recs, true)
+	case FormatGraph:
+		err = writeGraphPage(bw, recs)
+	case FormatGraphArray:
+		err = writeGraphArray(bw, recs)
+	case FormatGraphNDJSON:
+		err = writeGraphNDJSON(bw, recs)
+	case FormatDiag:
+		err = writeDiagNDJSON(bw, recs)
+	case FormatDiagRecords:
+		err = writeDiagRecords(bw, recs)
+	case FormatEntraCSV:
+		err = writeEntraCSV(bw, recs)
+	case FormatParquet:
+		return errors.New("parquet is written to a file: use WriteFile")
+	default:
+		return fmt.Errorf("cannot write format %q", f)
+	}
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// WriteFile writes recs to a new file at path (replacing any file there) in
+// format f, Parquet included.
+func WriteFile(path string, f Format, recs []Record) error {
+	if f == FormatParquet {
+		return writeParquetFile(path, recs)
+	}
+	file, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := WriteRecords(file, f, recs); err != nil {
+		file.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return file.Close()
+}
+
+// formatTickTime spells t the way Log Analytics and Graph do: UTC, exactly
+// seven fractional digits (100 ns ticks), "Z". The zero time is "".
+func formatTickTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return ToTick(t).Format("2006-01-02T15:04:05.0000000Z")
+}
+
+// jsonField is one member of a jsonObject.
+type jsonField struct {
+	Key   string
+	Value any
+}
+
+// jsonObject marshals its members in the given order; exports are read by
+// people, and Log Analytics keeps its schema order, so map order won't do.
+type jsonObject []jsonField
+
+func (o jsonObject) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, f := range o {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		k, err := marshalNoHTMLEscape(f.Key)
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(k)
+		buf.WriteByte(':')
+		v, err := marshalNoHTMLEscape(f.Value)
+		if err != nil {
+			return nil, fmt.Errorf("field %s: %w", f.Key, err)
+		}
+		buf.Write(v)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// marshalNoHTMLEscape is json.Marshal without turning <, > and & into \u003c
+// and friends, which real exports don't do.
+func marshalNoHTMLEscape(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// writeJSONLines writes one JSON value a line.
+func writeJSONLines(w *bufio.Writer, n int, value func(i int) any) error {
+	for i := 0; i < n; i++ {
+		b, err := marshalNoHTMLEscape(value(i))
+		if err != nil {
+			return fmt.Errorf("record %d: %w", i+1, err)
+		}
+		w.Write(b)
+		w.WriteByte('\n')
+	}
+	return nil
+}
+
+// writeJSONArrayBody writes the values as a JSON array, one element a line,
+// so that large exports stay diffable and greppable.
+func writeJSONArrayBody(w *bufio.Writer, n int, value func(i int) any) error {
+	w.WriteByte('[')
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		w.WriteByte('\n')
+		b, err := marshalNoHTMLEscape(value(i))
+		if err != nil {
+			return fmt.Errorf("record %d: %w", i+1, err)
+		}
+		w.Write(b)
+	}
+	if n > 0 {
+		w.WriteByte('\n')
+	}
+	w.WriteByte(']')
+	return nil
+}
+
+// isNullDynamic reports whether a dynamic column holds nothing.
+func isNullDynamic(raw json.RawMessage) bool {
+	trimmed := bytes.TrimSpace(raw)
+	return len(trimmed) == 0 || string(trimmed) == "null"
+}
+
+// dynamicText is a dynamic column as Log Analytics exports it: its JSON text
+// as a string. Only null/absent gives ok=false.
+func dynamicText(raw json.RawMessage) (string, bool) {
+	if isNullDynamic(raw) {
+		return "", false
+	}
+	return string(raw), true
+}
+
+// embeddedDynamic is a dynamic column as Graph and diagnostic settings carry
+// it: a JSON object or array embedded as is; any other text (not JSON, or a
+// JSON scalar) becomes a JSON string so the output stays well formed.
+func embeddedDynamic(raw json.RawMessage) any {
+	if isNullDynamic(raw) {
+		return nil
+	}
+	trimmed := bytes.TrimSpace(raw)
+	if (trimmed[0] == '{' || trimmed[0] == '[') && json.Valid(trimmed) {
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, trimmed); err == nil {
+			return json.RawMessage(compact.Bytes())
+		}
+	}
+	return string(raw)
+}
+
+// levelValue writes a numeric level as a number, as diagnostic settings do,
+// and anything else ("Informational") as a string.
+func levelValue(level string) any {
+	if n, err := strconv.ParseInt(strings.TrimSpace(level), 10, 64); err == nil {
+		return n
+	}
+	return level
+}
+
+// initiator splits an InitiatedBy value into its kind ("user" or "app") and
+// that object's members; kind is "" when neither is present.
+func initiator(raw json.RawMessage) (kind string, fields map[string]json.RawMessage) {
+	var by map[string]json.RawMessage
+	if isNullDynamic(raw) || json.Unmarshal(raw, &by) != nil {
+		return "", nil
+	}
+	for _, k := range []string{"user", "app"} {
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(by[k], &obj) == nil && obj != nil {
+			return k, obj
+		}
+	}
+	return "", nil
+}
+
+// jsonText is a JSON member as a CSV cell or plain string: a string's
+// content, "" for null or missing, any other value's JSON text.
+func jsonText(fields map[string]json.RawMessage, key string) string {
+	raw, ok := fields[key]
+	if !ok || isNullDynamic(raw) {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return string(bytes.TrimSpace(raw))
+}

@@ -1,0 +1,178 @@
+package hunt
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/guesthunt/guesthunt/data"
+)
+
+// cacheVersion is part of the cache table's name, so that a case file
+// written by an older guesthunt never serves a cache of another shape.
+const cacheVersion = 1
+
+// cachePrefix starts every cache table's name.
+const cachePrefix = "_hunt_invites_"
+
+// inviteCache describes one built cache table. It is immutable once built,
+// so readers can hold on to it while a newer one is being built.
+type inviteCache struct {
+	generation int64
+	table      string // _hunt_invites_v<version>_g<generation>
+	dataFrom   time.Time
+	dataTo     time.Time
+	events     int64
+	invites    int64
+}
+
+func cacheTableName(generation int64) string {
+	return fmt.Sprintf("%sv%d_g%d", cachePrefix, cacheVersion, generation)
+}
+
+// buildCacheSQL copies every "Invite external user" event (Kusto's ASCII =~,
+// whatever the result) with the rule's derived columns precomputed, sorted by
+// time so that range filters skip row groups. $1 is the lower-case operation
+// name, $2 the lower-case success result.
+func buildCacheSQL(table string) string {
+	cols := make([]string, len(data.AuditLogsColumns))
+	for i, c := range data.AuditLogsColumns {
+		cols[i] = `"` + c.Name + `"`
+	}
+	all := strings.Join(cols, ", ")
+	return `CREATE TABLE ` + table + ` AS
+WITH invites AS (
+	SELECT ` + all + `, _SourceId, _SourceRecord,
+		` + inviterUPNJSONSQL("InitiatedBy") + ` AS _j_upn,
+		json_extract(InitiatedBy, '$.user.id') AS _j_id,
+		json_extract(InitiatedBy, '$.user.ipAddress') AS _j_ip,
+		json_extract(TargetResources, '$[0].userPrincipalName') AS _j_target_upn,
+		json_extract(TargetResources, '$[0].id') AS _j_target_id
+	FROM AuditLogs
+	WHERE ` + asciiEqualFoldSQL("OperationName", "$1") + `
+), derived AS (
+	SELECT *,
+		epoch_ns(TimeGenerated) AS _h_ns,
+		coalesce(` + asciiEqualFoldSQL("Result", "$2") + `, false) AS _h_ok,
+		` + kustoToStringSQL("_j_upn") + ` AS _h_upn,
+		` + kustoToStringSQL("_j_id") + ` AS _h_aad_id,
+		` + kustoToStringSQL("_j_ip") + ` AS _h_ip,
+		` + kustoToStringSQL("_j_target_upn") + ` AS _h_target_upn,
+		` + kustoToStringSQL("_j_target_id") + ` AS _h_target_id
+	FROM invites
+)
+SELECT ` + all + `, _SourceId, _SourceRecord,
+	_h_ns, _h_ok, _h_upn, lower(_h_upn) AS _h_upn_lower,
+	_h_aad_id, _h_ip, _h_target_upn, _h_target_id
+FROM derived
+ORDER BY _h_ns, _SourceId, _SourceRecord`
+}
+
+const (
+	inviteOperationLower = "invite external user"
+	successResultLower   = "success"
+)
+
+// cacheFor returns the cache for the store's current data, building it when
+// data was loaded since the last build. Builds are serialised by e.mu;
+// readers of an older cache are never blocked and never see a half-built
+// table, because each generation gets its own table, created in one
+// statement.
+func (e *Engine) cacheFor(ctx context.Context) (*inviteCache, error) {
+	gen, err := e.store.Generation(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("data generation: %w", err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cache != nil && e.cache.generation == gen {
+		return e.cache, nil
+	}
+	c, err := e.buildCache(ctx, gen)
+	if err != nil {
+		return nil, err
+	}
+	e.cache = c
+	e.dropStaleCaches(ctx, c.table)
+	return c, nil
+}
+
+func (e *Engine) buildCache(ctx context.Context, gen int64) (*inviteCache, error) {
+	db := e.store.DB()
+	c := &inviteCache{generation: gen, table: cacheTableName(gen)}
+	exists, err := tableExists(ctx, db, c.table)
+	if err != nil {
+		return nil, err
+	}
+	if !exists {
+		if _, err := db.ExecContext(ctx, buildCacheSQL(c.table), inviteOperationLower, successResultLower); err != nil {
+			// Another engine on the same store may have built it meanwhile.
+			if again, _ := tableExists(ctx, db, c.table); !again {
+				return nil, fmt.Errorf("build invite cache: %w", err)
+			}
+		}
+	}
+	var from, to sql.NullInt64
+	err = db.QueryRowContext(ctx,
+		`SELECT epoch_ns(min(TimeGenerated)), epoch_ns(max(TimeGenerated)), count(*) FROM AuditLogs`).
+		Scan(&from, &to, &c.events)
+	if err != nil {
+		return nil, fmt.Errorf("data time span: %w", err)
+	}
+	c.dataFrom, c.dataTo = nsTime(from), nsTime(to)
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM `+c.table).Scan(&c.invites); err != nil {
+		return nil, fmt.Errorf("read invite cache: %w", err)
+	}
+	return c, nil
+}
+
+func tableExists(ctx context.Context, db *sql.DB, name string) (bool, error) {
+	var n int
+	err := db.QueryRowContext(ctx,
+		`SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = $1`, name).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("look up %s: %w", name, err)
+	}
+	return n > 0, nil
+}
+
+// dropStaleCaches removes cache tables of older generations (or versions).
+// Failure only leaves a stale table behind, so it is not reported.
+func (e *Engine) dropStaleCaches(ctx context.Context, current string) {
+	db := e.store.DB()
+	rows, err := db.QueryContext(ctx,
+		`SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND starts_with(table_name, $1) AND table_name <> $2`,
+		cachePrefix, current)
+	if err != nil {
+		return
+	}
+	var stale []string
+	for rows.Next() {
+		var name string
+		if rows.Scan(&name) == nil && isCacheTableName(name) {
+			stale = append(stale, name)
+		}
+	}
+	rows.Close()
+	for _, name := range stale {
+		db.ExecContext(ctx, `DROP TABLE IF EXISTS `+name)
+	}
+}
+
+// isCacheTableName accepts only names this package makes, so that the DROP
+// above can never be steered at another table.
+func isCacheTableName(name string) bool {
+	var v, g int64
+	n, err := fmt.Sscanf(name, cachePrefix+"v%d_g%d", &v, &g)
+	return err == nil && n == 2 && name == fmt.Sprintf("%sv%d_g%d", cachePrefix, v, g)
+}
+
+// nsTime turns epoch nanoseconds from DuckDB into a UTC time (zero for NULL).
+func nsTime(ns sql.NullInt64) time.Time {
+	if !ns.Valid {
+		return time.Time{}
+	}
+	return time.Unix(0, ns.Int64).UTC()
+}

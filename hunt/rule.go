@@ -1,0 +1,160 @@
+package hunt
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Result is one run of the rule.
+type Result struct {
+	Params Params
+	AsOf   time.Time // T, resolved
+
+	// Baseline is [BaselineFrom, BaselineTo], both inclusive (Kusto's
+	// between); the detection window is (WindowFrom, WindowTo].
+	BaselineFrom, BaselineTo time.Time
+	WindowFrom, WindowTo     time.Time
+
+	Rows     []Alert          // one per qualifying invite event
+	Inviters []InviterSummary // one per flagged inviter UPN
+	Coverage Coverage
+
+	// Matching says how inviter UPNs were compared, and whether that is
+	// Sentinel's way; show it wherever results are shown.
+	Matching string
+
+	Elapsed time.Duration
+}
+
+// Matching texts for Result.Matching.
+const (
+	MatchingExact    = "inviter UPNs compared case-sensitively (!in), as Sentinel does"
+	MatchingFoldCase = "FOLD-CASE: inviter UPNs compared case-insensitively (!in~); Sentinel's rule is case-sensitive, so its results may differ"
+)
+
+func matchingText(foldCase bool) string {
+	if foldCase {
+		return MatchingFoldCase
+	}
+	return MatchingExact
+}
+
+// Run evaluates the rule with parameters p.
+func (e *Engine) Run(ctx context.Context, p Params) (*Result, error) {
+	start := time.Now()
+	var res *Result
+	err := e.withCache(ctx, func(c *inviteCache) error {
+		s, err := e.resolve(p, c)
+		if err != nil {
+			return err
+		}
+		rows, err := e.queryAlerts(ctx, c, s, p.FoldCase)
+		if err != nil {
+			return err
+		}
+		res = &Result{
+			Params:       p,
+			AsOf:         s.asOf,
+			BaselineFrom: s.baselineFrom,
+			BaselineTo:   s.windowFrom,
+			WindowFrom:   s.windowFrom,
+			WindowTo:     s.asOf,
+			Rows:         rows,
+			Inviters:     summarizeInviters(rows),
+			Coverage:     coverageOf(c, s),
+			Matching:     matchingText(p.FoldCase),
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+func (e *Engine) queryAlerts(ctx context.Context, c *inviteCache, s span, foldCase bool) ([]Alert, error) {
+	rows, err := e.store.DB().QueryContext(ctx, ruleSQL(c.table, foldCase),
+		s.baselineFrom.UnixNano(), s.windowFrom.UnixNano(), s.asOf.UnixNano())
+	if err != nil {
+		return nil, fmt.Errorf("run rule: %w", err)
+	}
+	defer rows.Close()
+	var alerts []Alert
+	for rows.Next() {
+		a, err := scanAlert(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read alert: %w", err)
+		}
+		alerts = append(alerts, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("run rule: %w", err)
+	}
+	return alerts, nil
+}
+
+// scanAlert reads one row of alertSelectSQL followed by the latest earlier
+// invite, and derives the extended columns Kusto computes with split().
+func scanAlert(rows *sql.Rows) (Alert, error) {
+	var a Alert
+	var ts, activity, durationMs, latestEarlier sql.NullInt64
+	var additional, initiatedBy, targets sql.NullString
+	str := func(p *string) any { return (*kustoString)(p) }
+	err := rows.Scan(&ts, str(&a.OperationName), str(&a.Result), str(&a.TargetUserPrincipalName),
+		str(&a.TargetAadUserId), str(&a.InitiatingUserPrincipalName), str(&a.InitiatingAadUserId),
+		str(&a.InitiatingIPAddress),
+		str(&a.TenantId), str(&a.SourceSystem), str(&a.ResourceId), str(&a.OperationVersion),
+		str(&a.Category), str(&a.ResultType), str(&a.ResultSignature), str(&a.ResultDescription),
+		&durationMs, str(&a.CorrelationId), str(&a.Resource), str(&a.ResourceGroup),
+		str(&a.ResourceProvider), str(&a.Identity), str(&a.Level), str(&a.Location),
+		&additional, str(&a.Id), &initiatedBy, str(&a.LoggedByService), str(&a.ResultReason),
+		&targets, str(&a.AADTenantId), str(&a.ActivityDisplayName), &activity,
+		str(&a.AADOperationType), str(&a.Type), &a.SourceID, &a.SourceRecord,
+		&latestEarlier)
+	if err != nil {
+		return a, err
+	}
+	a.TimeGenerated = nsTime(ts)
+	a.ActivityDateTime = nsTime(activity)
+	if durationMs.Valid {
+		a.DurationMs = &durationMs.Int64
+	}
+	a.AdditionalDetails = rawJSON(additional)
+	a.InitiatedBy = rawJSON(initiatedBy)
+	a.TargetResources = rawJSON(targets)
+	a.latestEarlier = nsTime(latestEarlier)
+	a.InvitingUser = a.InitiatingUserPrincipalName
+	a.InvitedUserPrincipalName = a.TargetUserPrincipalName
+	a.InitiatingAccountName, a.InitiatingAccountUPNSuffix = splitAt(a.InitiatingUserPrincipalName)
+	a.TargetAccountName, a.TargetAccountUPNSuffix = splitAt(a.TargetUserPrincipalName)
+	return a, nil
+}
+
+// kustoString scans a VARCHAR that may be NULL as Kusto sees it: null is "".
+type kustoString string
+
+func (k *kustoString) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*k = ""
+	case string:
+		*k = kustoString(x)
+	case []byte:
+		*k = kustoString(x)
+	default:
+		return fmt.Errorf("want a string, got %T", v)
+	}
+	return nil
+}
+
+// rawJSON keeps a dynamic column's text; SQL NULL stays nil (Kusto null).
+func rawJSON(s sql.NullString) json.RawMessage {
+	if !s.Valid {
+		return nil
+	}
+	return json.RawMessage(s.String)
+}

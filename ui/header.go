@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/guesthunt/guesthunt/ui/safe"
+)
+
+// HeaderInfo is what the header shows: the data, the parameters, coverage.
+type HeaderInfo struct {
+	Data     DataSetInfo
+	Params   ParamsInfo
+	Coverage CoverageInfo
+}
+
+// kustoTime keeps all seven fractional digits Kusto has, and no trailing zeros.
+const kustoTime = "2006-01-02T15:04:05.9999999Z07:00"
+
+// Header draws two lines (three when the baseline is not covered), each cut
+// to width. File names and the coverage note come from outside and are
+// sanitized.
+func Header(h HeaderInfo, st Styles, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	d := h.Data
+	line1 := st.Title.Render("guesthunt")
+	if d.Demo {
+		line1 += " " + st.Demo.Render(" DEMO ")
+	}
+	line1 += "  " + st.Value.Render(filesLabel(d.Files)) +
+		st.Dim.Render(" · ") + st.Value.Render(thousands(d.Events)+" events")
+	if !d.From.IsZero() {
+		line1 += st.Dim.Render(" · ") + st.Value.Render(d.From.UTC().Format(kustoTime)+" → "+d.To.UTC().Format(kustoTime))
+	}
+
+	p := h.Params
+	asOf := p.AsOf.UTC().Format(kustoTime)
+	if p.AsOfNote != "" {
+		asOf += " (" + safe.Text(p.AsOfNote) + ")"
+	}
+	line2 := st.Label.Render("as of ") + st.Value.Render(asOf) +
+		st.Label.Render("  baseline ") + st.Value.Render(safe.Text(p.Baseline)) +
+		st.Label.Render("  window ") + st.Value.Render(safe.Text(p.Window)) + "  "
+	if p.FoldCase {
+		// Sentinel compares case-sensitively: a folded run must say so.
+		line2 += st.Warning.Render("FOLD-CASE on (not Sentinel-exact)")
+	} else {
+		line2 += st.Label.Render("case-sensitive (as Sentinel)")
+	}
+
+	lines := []string{line1, line2}
+	if !h.Coverage.BaselineCovered {
+		note := "baseline not covered by the data: inviters older than the export look new"
+		if h.Coverage.Note != "" {
+			note = safe.Text(h.Coverage.Note)
+		}
+		lines = append(lines, st.Warning.Render("⚠ "+note))
+	}
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, width, "…")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func filesLabel(files []string) string {
+	switch len(files) {
+	case 0:
+		return "no data loaded"
+	case 1:
+		return safe.Text(filepath.Base(files[0]))
+	}
+	return fmt.Sprintf("%d files", len(files))
+}

@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// HelpView draws the full help screen from the keymap's sections, packing
+// sections into as many columns as the height requires. It never exceeds
+// width x height: what does not fit is cut, and the last line says so.
+func HelpView(k KeyMap, st Styles, width, height int) string {
+	if width <= 0 || height <= 0 {
+		return ""
+	}
+	title := st.HelpTitle.Render("guesthunt keys") + st.Dim.Render("  (esc or ? to close)")
+	body := height - 2 // title and blank line
+	var cols [][]string
+	var cur []string
+	for _, sec := range k.Sections() {
+		block := helpBlock(sec, st)
+		if len(cur) > 0 && len(cur)+1+len(block) > body {
+			cols = append(cols, cur)
+			cur = nil
+		}
+		if len(cur) > 0 {
+			cur = append(cur, "")
+		}
+		cur = append(cur, block...)
+	}
+	cols = append(cols, cur)
+
+	rendered := make([]string, len(cols))
+	for i, c := range cols {
+		rendered[i] = strings.Join(c, "\n")
+		if i < len(cols)-1 {
+			rendered[i] = lipgloss.NewStyle().PaddingRight(4).Render(rendered[i])
+		}
+	}
+	out := title + "\n\n" + lipgloss.JoinHorizontal(lipgloss.Top, rendered...)
+	return clip(out, width, height)
+}
+
+func helpBlock(sec HelpSection, st Styles) []string {
+	kw := 0
+	for _, e := range sec.Entries {
+		kw = max(kw, ansi.StringWidth(e.Binding.Help().Key))
+	}
+	lines := []string{st.HelpSection.Render(sec.Title)}
+	for _, e := range sec.Entries {
+		h := e.Binding.Help()
+		pad := strings.Repeat(" ", kw-ansi.StringWidth(h.Key))
+		lines = append(lines, st.HelpKey.Render(h.Key)+pad+"  "+st.HelpDesc.Render(h.Desc))
+	}
+	return lines
+}
+
+// clip cuts a block to width x height, marking lost lines with a final "…".
+func clip(s string, width, height int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > height {
+		lines = append(lines[:height-1], "…")
+	}
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, width, "…")
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/key"
+	"github.com/guesthunt/guesthunt/ui/table"
+)
+
+// KeyMap is every binding of the workbench. The help screen and the hint bar
+// are generated from Sections, so documentation cannot drift from behaviour.
+//
+// Choices: + and - move the baseline one day (= also works, so no shift is
+// needed on US layouts), > and < seven days; s cycles the sort column and S
+// reverses it; W types the window (ctrl+w is eaten by some terminals).
+type KeyMap struct {
+	// Navigation
+	Up, Down, PageUp, PageDown, Home, End key.Binding
+	// Panes
+	NextPane, PrevPane, Filter, Sort, SortReverse, Detail, Back, Why key.Binding
+	// Parameters
+	BaselineUp, BaselineDown, BaselineWeekUp, BaselineWeekDown, Baseline key.Binding
+	Window, AsOfBack, AsOfForward, AsOf, AsOfReset, FoldCase             key.Binding
+	// Other
+	Copy, Help, Quit key.Binding
+}
+
+// HelpEntry is one binding as shown in help; Hint puts it in the status bar's
+// short hints too.
+type HelpEntry struct {
+	Binding key.Binding
+	Hint    bool
+}
+
+// HelpSection is a titled group of bindings.
+type HelpSection struct {
+	Title   string
+	Entries []HelpEntry
+}
+
+func bind(help, desc string, keys ...string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+}
+
+// NewKeyMap returns the default bindings.
+func NewKeyMap() KeyMap {
+	return KeyMap{
+		Up:       bind("↑/k", "previous row", "up", "k"),
+		Down:     bind("↓/j", "next row", "down", "j"),
+		PageUp:   bind("pgup", "page up", "pgup"),
+		PageDown: bind("pgdn", "page down", "pgdown"),
+		Home:     bind("g/home", "first row", "g", "home"),
+		End:      bind("G/end", "last row", "G", "end"),
+
+		NextPane:    bind("tab", "next pane", "tab"),
+		PrevPane:    bind("shift+tab", "previous pane", "shift+tab"),
+		Filter:      bind("/", "filter rows as you type", "/"),
+		Sort:        bind("s", "sort by next column", "s"),
+		SortReverse: bind("S", "reverse sort order", "S"),
+		Detail:      bind("enter", "event detail", "enter"),
+		Back:        bind("esc", "back / clear filter", "esc"),
+		Why:         bind("w", "why was this inviter flagged", "w"),
+
+		BaselineUp:       bind("+", "baseline one day longer", "+", "="),
+		BaselineDown:     bind("-", "baseline one day shorter", "-"),
+		BaselineWeekUp:   bind(">", "baseline seven days longer", ">"),
+		BaselineWeekDown: bind("<", "baseline seven days shorter", "<"),
+		Baseline:         bind("b", "type baseline (e.g. 14d, 36h)", "b"),
+		Window:           bind("W", "type window (e.g. 1d, 12h)", "W"),
+		AsOfBack:         bind("[", "as-of one day earlier", "["),
+		AsOfForward:      bind("]", "as-of one day later", "]"),
+		AsOf:             bind("a", "type as-of (RFC 3339 or now)", "a"),
+		AsOfReset:        bind("r", "as-of = end of data", "r"),
+		FoldCase:         bind("f", "toggle fold-case comparison", "f"),
+
+		Copy: bind("y", "copy cell/record (OSC 52)", "y"),
+		Help: bind("?", "help", "?"),
+		Quit: bind("q/ctrl+c", "quit", "q", "ctrl+c"),
+	}
+}
+
+// Sections groups the bindings for the help screen and the hint bar.
+func (k KeyMap) Sections() []HelpSection {
+	e := func(b key.Binding) HelpEntry { return HelpEntry{Binding: b} }
+	h := func(b key.Binding) HelpEntry { return HelpEntry{Binding: b, Hint: true} }
+	return []HelpSection{
+		{Title: "Navigation", Entries: []HelpEntry{
+			e(k.Up), e(k.Down), e(k.PageUp), e(k.PageDown), e(k.Home), e(k.End),
+		}},
+		{Title: "Panes", Entries: []HelpEntry{
+			h(k.NextPane), e(k.PrevPane), h(k.Filter), h(k.Sort), e(k.SortReverse),
+			h(k.Detail), e(k.Back), h(k.Why),
+		}},
+		{Title: "Parameters", Entries: []HelpEntry{
+			h(k.BaselineUp), h(k.BaselineDown), e(k.BaselineWeekUp), e(k.BaselineWeekDown),
+			e(k.Baseline), e(k.Window), e(k.AsOfBack), e(k.AsOfForward), e(k.AsOf),
+			e(k.AsOfReset), e(k.FoldCase),
+		}},
+		{Title: "Other", Entries: []HelpEntry{h(k.Copy), h(k.Help), h(k.Quit)}},
+	}
+}
+
+// Hints are the enabled bindings flagged for the status bar, in help order.
+func (k KeyMap) Hints() []key.Binding {
+	var out []key.Binding
+	for _, s := range k.Sections() {
+		for _, e := range s.Entries {
+			if e.Hint && e.Binding.Enabled() {
+				out = append(out, e.Binding)
+			}
+		}
+	}
+	return out
+}
+
+// Table is the subset the table component acts on.
+func (k KeyMap) Table() table.KeyMap {
+	return table.KeyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Home: k.Home, End: k.End}
+}

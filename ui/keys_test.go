@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+func TestEveryBindingIsInHelpOnce(t *testing.T) {
+	k := NewKeyMap()
+	seen := map[string]int{}
+	for _, s := range k.Sections() {
+		for _, e := range s.Entries {
+			seen[e.Binding.Help().Key]++
+		}
+	}
+	v := reflect.ValueOf(k)
+	for i := 0; i < v.NumField(); i++ {
+		name := v.Type().Field(i).Name
+		b := v.Field(i).Interface().(key.Binding)
+		h := b.Help()
+		if h.Key == "" || h.Desc == "" || len(b.Keys()) == 0 {
+			t.Errorf("%s has no keys or help", name)
+		}
+		if seen[h.Key] != 1 {
+			t.Errorf("%s (%q) appears %d times in help sections", name, h.Key, seen[h.Key])
+		}
+	}
+	if len(seen) != v.NumField() {
+		t.Errorf("help has %d entries, keymap %d bindings", len(seen), v.NumField())
+	}
+}
+
+func TestNoKeyBoundTwice(t *testing.T) {
+	k := NewKeyMap()
+	owner := map[string]string{}
+	v := reflect.ValueOf(k)
+	for i := 0; i < v.NumField(); i++ {
+		for _, s := range v.Field(i).Interface().(key.Binding).Keys() {
+			if o, ok := owner[s]; ok {
+				t.Errorf("%q bound to %s and %s", s, o, v.Type().Field(i).Name)
+			}
+			owner[s] = v.Type().Field(i).Name
+		}
+	}
+}
+
+func TestKeysMatchRealPresses(t *testing.T) {
+	k := NewKeyMap()
+	cases := []struct {
+		msg  tea.KeyPressMsg
+		want key.Binding
+	}{
+		{tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}, k.Quit},
+		{tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}, k.PrevPane},
+		{tea.KeyPressMsg{Code: tea.KeyTab}, k.NextPane},
+		{tea.KeyPressMsg{Code: '=', Text: "+", Mod: tea.ModShift}, k.BaselineUp},
+		{tea.KeyPressMsg{Code: '=', Text: "="}, k.BaselineUp},
+		{tea.KeyPressMsg{Code: 'g', Text: "G", Mod: tea.ModShift}, k.End},
+		{tea.KeyPressMsg{Code: tea.KeyPgDown}, k.PageDown},
+		{tea.KeyPressMsg{Code: tea.KeyEscape}, k.Back},
+		{tea.KeyPressMsg{Code: tea.KeyEnter}, k.Detail},
+		{tea.KeyPressMsg{Code: '/', Text: "/"}, k.Filter},
+	}
+	for _, c := range cases {
+		if !key.Matches(c.msg, c.want) {
+			t.Errorf("%q does not match %q", c.msg.String(), c.want.Help().Key)
+		}
+	}
+}
+
+func TestHelpScreenShowsEveryBinding(t *testing.T) {
+	k := NewKeyMap()
+	out := HelpView(k, NewStyles(true, false), 80, 20)
+	plain := ansi.Strip(out)
+	lines := strings.Split(plain, "\n")
+	if len(lines) > 20 {
+		t.Fatalf("help is %d lines at 80x20", len(lines))
+	}
+	for i, l := range lines {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Fatalf("help line %d is %d wide", i, w)
+		}
+	}
+	for _, s := range k.Sections() {
+		if !strings.Contains(plain, s.Title) {
+			t.Errorf("section %s missing", s.Title)
+		}
+		for _, e := range s.Entries {
+			h := e.Binding.Help()
+			if !strings.Contains(plain, h.Key) || !strings.Contains(plain, h.Desc) {
+				t.Errorf("help misses %q %q:\n%s", h.Key, h.Desc, plain)
+			}
+		}
+	}
+}
+
+func TestHelpScreenClipsWhenTiny(t *testing.T) {
+	out := ansi.Strip(HelpView(NewKeyMap(), NewStyles(true, true), 30, 6))
+	lines := strings.Split(out, "\n")
+	if len(lines) != 6 || lines[5] != "…" {
+		t.Fatalf("tiny help not clipped: %q", lines)
+	}
+}
+
+func TestHints(t *testing.T) {
+	k := NewKeyMap()
+	k.Why.SetEnabled(false)
+	for _, b := range k.Hints() {
+		if b.Help().Key == "w" {
+			t.Fatal("disabled binding shown as hint")
+		}
+	}
+	if len(k.Hints()) < 5 {
+		t.Fatalf("only %d hints", len(k.Hints()))
+	}
+}

@@ -1,0 +1,162 @@
+// Package table is a small virtualized table: it asks its Source only for the
+// rows on screen, so a 100,000-row result costs the same per key press as a
+// 40-row one. Sorting and filtering belong to the source (DuckDB); the table
+// only shows which column is sorted.
+package table
+
+import (
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
+)
+
+// Source supplies rows on demand. Row is called only for visible rows; cells
+// may be raw data: the table sanitizes every cell it draws.
+type Source interface {
+	Len() int
+	Row(i int) []string
+}
+
+// Rows is a Source backed by a slice, for small tables and tests.
+type Rows [][]string
+
+// Len implements Source.
+func (r Rows) Len() int { return len(r) }
+
+// Row implements Source.
+func (r Rows) Row(i int) []string { return r[i] }
+
+// Column describes one column. With Flex == 0 the column is Width cells wide;
+// with Flex > 0 it is at least Width and shares the spare width with the
+// other flex columns in proportion to Flex.
+type Column struct {
+	Title string
+	Width int
+	Flex  int
+}
+
+// Styles are applied by the table only; cells carry no styling of their own,
+// which is what keeps the selected row readable.
+type Styles struct {
+	Header          lipgloss.Style
+	Cell            lipgloss.Style
+	Selected        lipgloss.Style // cursor row while the table has focus
+	SelectedBlurred lipgloss.Style // cursor row while another pane has focus
+	Marker          lipgloss.Style // laid over the row style for safe.* markers
+	Empty           lipgloss.Style
+}
+
+// KeyMap holds the bindings the table acts on; the owner builds it from its
+// own keymap so help and behaviour cannot disagree.
+type KeyMap struct {
+	Up, Down, PageUp, PageDown, Home, End key.Binding
+}
+
+// HeaderClickMsg reports a click on a column title (e.g. to sort by it).
+type HeaderClickMsg struct{ Col int }
+
+// Model is the table state. The zero value is not usable; call New.
+type Model struct {
+	cols     []Column
+	widths   []int
+	src      Source
+	keys     KeyMap
+	styles   Styles
+	empty    string
+	cursor   int
+	offset   int
+	width    int
+	height   int
+	x, y     int
+	sortCol  int
+	sortDesc bool
+	focused  bool
+}
+
+// New returns a focused, empty table.
+func New(cols []Column, keys KeyMap, styles Styles) Model {
+	m := Model{
+		cols:    cols,
+		src:     Rows(nil),
+		keys:    keys,
+		styles:  styles,
+		empty:   "no rows",
+		sortCol: -1,
+		focused: true,
+	}
+	m.layout()
+	return m
+}
+
+// SetSource replaces the rows, keeping the cursor in range.
+func (m *Model) SetSource(src Source) {
+	if src == nil {
+		src = Rows(nil)
+	}
+	m.src = src
+	m.SetCursor(m.cursor)
+}
+
+// Source returns the current row source.
+func (m Model) Source() Source { return m.src }
+
+// SetColumns replaces the columns.
+func (m *Model) SetColumns(cols []Column) {
+	m.cols = cols
+	m.layout()
+}
+
+// SetSize sets the outer size; the header takes one line of height.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = max(width, 0), max(height, 0)
+	m.layout()
+	m.SetCursor(m.cursor)
+}
+
+// SetOrigin tells the table where its top-left cell is on screen, so mouse
+// events in screen coordinates can be mapped to rows.
+func (m *Model) SetOrigin(x, y int) { m.x, m.y = x, y }
+
+// SetSort sets the sort indicator: col < 0 for none.
+func (m *Model) SetSort(col int, desc bool) { m.sortCol, m.sortDesc = col, desc }
+
+// Sort returns the indicated sort column (-1 for none) and direction.
+func (m Model) Sort() (col int, desc bool) { return m.sortCol, m.sortDesc }
+
+// SetEmptyText sets what an empty table says.
+func (m *Model) SetEmptyText(s string) { m.empty = s }
+
+// Focus, Blur and Focused control whether keys move the cursor.
+func (m *Model) Focus()       { m.focused = true }
+func (m *Model) Blur()        { m.focused = false }
+func (m Model) Focused() bool { return m.focused }
+
+// Cursor is the index of the selected row (0 when empty).
+func (m Model) Cursor() int { return m.cursor }
+
+// Offset is the index of the first visible row.
+func (m Model) Offset() int { return m.offset }
+
+// Len is the number of rows.
+func (m Model) Len() int { return m.src.Len() }
+
+// SetCursor moves the cursor, clamped, and scrolls as little as possible to
+// keep it visible.
+func (m *Model) SetCursor(i int) {
+	n := m.src.Len()
+	m.cursor = max(0, min(i, n-1))
+	body := m.bodyHeight()
+	if body <= 0 {
+		m.offset = m.cursor
+		return
+	}
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+body {
+		m.offset = m.cursor - body + 1
+	}
+	// Never leave blank lines below the last row while rows are scrolled off.
+	m.offset = max(0, min(m.offset, n-body))
+}
+
+func (m Model) bodyHeight() int { return max(m.height-1, 0) }
