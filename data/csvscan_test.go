@@ -34,10 +34,10 @@ func TestCSVScannerRawAndLines(t *testing.T) {
 	}
 }
 
-// failingReader gives its text, then an I/O error.
-type failingReader struct{ text string }
+// csvFailingReader gives its text, then an I/O error.
+type csvFailingReader struct{ text string }
 
-func (f *failingReader) Read(p []byte) (int, error) {
+func (f *csvFailingReader) Read(p []byte) (int, error) {
 	if f.text == "" {
 		return 0, errors.New("disk on fire")
 	}
@@ -47,7 +47,7 @@ func (f *failingReader) Read(p []byte) (int, error) {
 }
 
 func TestCSVReaderIOErrorIsFatalAfterReadRows(t *testing.T) {
-	rr := newLACSVReader(&failingReader{text: "TimeGenerated\n2023-09-07T06:03:23Z\n"})
+	rr := newLACSVReader(&csvFailingReader{text: "TimeGenerated\n2023-09-07T06:03:23Z\n"})
 	if _, _, err := rr.Next(); err != nil {
 		t.Fatalf("first row: %v", err)
 	}
@@ -58,7 +58,7 @@ func TestCSVReaderIOErrorIsFatalAfterReadRows(t *testing.T) {
 			t.Fatalf("got %v, want the I/O error", err)
 		}
 	}
-	if _, _, err := newLACSVReader(&failingReader{}).Next(); err == nil || !strings.Contains(err.Error(), "disk on fire") {
+	if _, _, err := newLACSVReader(&csvFailingReader{}).Next(); err == nil || !strings.Contains(err.Error(), "disk on fire") {
 		t.Errorf("error before the header: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 )
 
 // eventFingerprint is what makes two records with the same Id the same event
@@ -22,14 +23,19 @@ const eventFingerprint = `hash(Id, date_trunc('millisecond', TimeGenerated), Ope
 // CSV has none) are compared by content alone.
 func dedupSource(ctx context.Context, tx *sql.Tx, src sourceRow, fr *FileReport) error {
 	visible := `NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid)`
+	var others int64
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM _Sources WHERE SourceId <> ? AND Loaded > 0`, src.id).Scan(&others); err != nil {
+		return err
+	}
+	// Only Ids seen more than once need a fingerprint; usually there are none.
+	dupIDs := `SELECT Id FROM _new_ids WHERE n > 1`
+	if others > 0 {
+		dupIDs += ` UNION SELECT e.Id FROM _Events e SEMI JOIN _new_ids n ON n.Id = e.Id WHERE e._SourceId <> $1 AND ` + visible
+	}
 	stmts := []string{
 		`CREATE OR REPLACE TEMP TABLE _new_ids AS
-			SELECT DISTINCT Id FROM _Events e WHERE _SourceId = $1 AND ` + visible,
-		// Only Ids seen more than once need a fingerprint; usually there are none.
-		`CREATE OR REPLACE TEMP TABLE _dup_ids AS
-			SELECT Id FROM _Events e WHERE _SourceId = $1 AND ` + visible + ` GROUP BY Id HAVING count(*) > 1
-			UNION
-			SELECT e.Id FROM _Events e SEMI JOIN _new_ids n ON n.Id = e.Id WHERE e._SourceId <> $1 AND ` + visible,
+			SELECT Id, count(*) AS n FROM _Events e WHERE _SourceId = $1 AND ` + visible + ` GROUP BY Id`,
+		`CREATE OR REPLACE TEMP TABLE _dup_ids AS ` + dupIDs,
 		`CREATE OR REPLACE TEMP TABLE _dup_rows AS
 			SELECT e.rowid AS r, e._SourceId AS src, e.Id AS id, ` + eventFingerprint + ` AS fp
 			FROM _Events e SEMI JOIN _dup_ids d ON d.Id = e.Id WHERE ` + visible,
@@ -39,7 +45,11 @@ func dedupSource(ctx context.Context, tx *sql.Tx, src sourceRow, fr *FileReport)
 			FROM _dup_rows`,
 	}
 	for _, q := range stmts {
-		if _, err := tx.ExecContext(ctx, q, src.id); err != nil {
+		if strings.Contains(q, "$1") {
+			if _, err := tx.ExecContext(ctx, q, src.id); err != nil {
+				return err
+			}
+		} else if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err
 		}
 	}

@@ -109,7 +109,7 @@ func (o objectKeys) kind() jsonKind {
 	switch {
 	case strings.EqualFold(o.envelope, "tables"):
 		return kindLAAPI
-	case strings.EqualFold(o.envelope, "value"):
+	case strings.EqualFold(o.envelope, "value"), o.has("@odata.context"):
 		return kindGraphPage
 	case strings.EqualFold(o.envelope, "records"):
 		return kindDiagRecords

@@ -23,7 +23,9 @@ func canonicalSelect(from string) string {
 		case TypeLong:
 			exprs[i] = fmt.Sprintf("try_cast(%s AS BIGINT)", col)
 		case TypeDynamic:
-			exprs[i] = fmt.Sprintf("CASE WHEN %[1]s IS NULL THEN NULL WHEN json_valid(%[1]s) THEN %[1]s::JSON ELSE to_json(%[1]s) END", col)
+			// As the Go readers do: "" and "null" are absent; text that is not
+			// JSON stays a JSON string. One parse: try_cast gives NULL for non-JSON.
+			exprs[i] = fmt.Sprintf("CASE WHEN %[1]s IS NULL OR %[1]s IN ('', 'null') THEN NULL ELSE coalesce(try_cast(%[1]s AS JSON), to_json(%[1]s)) END", col)
 		}
 	}
 	return "SELECT " + strings.Join(exprs, ", ") + ", ? FROM " + from

@@ -19,7 +19,7 @@ func (s *Store) loadStreamed(ctx context.Context, src sourceRow, opt LoadOptions
 		return nil
 	}
 	defer closer.Close()
-	return s.loadRecordStream(ctx, src, rr, fr)
+	return s.loadRecordStream(ctx, src, rr, fr, opt.Strict)
 }
 
 // LoadRecords loads records held in memory as if they were a file called
@@ -29,7 +29,7 @@ func (s *Store) LoadRecords(ctx context.Context, name string, recs []Record) (Fi
 	defer s.loadMu.Unlock()
 	fr := FileReport{Path: name, Format: "records"}
 	src := sourceRow{path: name, display: name, format: "records"}
-	err := s.loadRecordStream(ctx, src, &sliceReader{recs: recs}, &fr)
+	err := s.loadRecordStream(ctx, src, &sliceReader{recs: recs}, &fr, false)
 	return fr, err
 }
 
@@ -55,7 +55,9 @@ type rejection struct {
 	reason        string
 }
 
-func (s *Store) loadRecordStream(ctx context.Context, src sourceRow, rr RecordReader, fr *FileReport) error {
+// With strict set, a file with any rejected record or read error is not
+// loaded at all.
+func (s *Store) loadRecordStream(ctx context.Context, src sourceRow, rr RecordReader, fr *FileReport, strict bool) error {
 	tmp, err := os.CreateTemp("", "guesthunt-*.ndjson")
 	if err != nil {
 		return err
@@ -105,6 +107,16 @@ func (s *Store) loadRecordStream(ctx context.Context, src sourceRow, rr RecordRe
 		return err
 	}
 
+	if strict && (len(rejected) > 0 || fr.Error != "") {
+		fr.Records, fr.Rejected = ordinal, int64(len(rejected))
+		for i, rj := range rejected {
+			if i == MaxRejectionsShown {
+				break
+			}
+			fr.Rejections = append(fr.Rejections, Problem{Record: rj.ordinal, Line: rj.line, Reason: rj.reason})
+		}
+		return nil
+	}
 	src.via = "go"
 	insertSQL := ""
 	if ordinal > 0 {

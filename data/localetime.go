@@ -230,12 +230,12 @@ type stampLexer struct {
 // another digit follows, so "123" never reads as "12".
 func (l *stampLexer) number(minDigits, maxDigits int) (value, width int, ok bool) {
 	start := l.pos
-	for l.pos < len(l.s) && l.pos-start < maxDigits && isDigit(l.s[l.pos]) {
+	for l.pos < len(l.s) && l.pos-start < maxDigits && stampIsDigit(l.s[l.pos]) {
 		value = value*10 + int(l.s[l.pos]-'0')
 		l.pos++
 	}
 	width = l.pos - start
-	if width < minDigits || (l.pos < len(l.s) && isDigit(l.s[l.pos])) {
+	if width < minDigits || (l.pos < len(l.s) && stampIsDigit(l.s[l.pos])) {
 		l.pos = start
 		return 0, 0, false
 	}
@@ -246,7 +246,7 @@ func (l *stampLexer) number(minDigits, maxDigits int) (value, width int, ok bool
 func (l *stampLexer) fraction() (int, bool) {
 	start := l.pos
 	nsec, scale := 0, 100000000
-	for l.pos < len(l.s) && isDigit(l.s[l.pos]) {
+	for l.pos < len(l.s) && stampIsDigit(l.s[l.pos]) {
 		nsec += int(l.s[l.pos]-'0') * scale
 		scale /= 10
 		l.pos++
@@ -308,7 +308,7 @@ func (l *stampLexer) meridiem() (byte, bool) {
 	return 0, false
 }
 
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+func stampIsDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // fileDateOrder is the day/month order of one file's ambiguous slash dates.
 //

@@ -8,44 +8,44 @@ import (
 )
 
 func TestParseLocaleTime(t *testing.T) {
-	sep7 := utc(2023, 9, 7, 6, 3, 23, 829e6)
+	sep7 := csvUTC(2023, 9, 7, 6, 3, 23, 829e6)
 	cases := []struct {
 		in    string
 		order dateOrder
 		want  time.Time
 	}{
-		{"9/7/2023, 6:03:23.829 AM", orderUndecided, sep7},                             // en-US
-		{"9/7/2023, 6:03:23.829\u202fAM", orderUndecided, sep7},                        // en-US, ICU 72+
-		{"9/7/2023, 6:03:23.829\u00a0AM", orderUndecided, sep7},                        // no-break space
-		{"9/7/2023, 6:03:23.829AM", orderUndecided, sep7},                              // no space
-		{"09/07/2023, 06:03:23.829 am", orderMonthFirst, sep7},                         // lower case, order given
-		{"7/9/2023, 6:03:23.829 am", orderUndecided, sep7},                             // en-AU/en-IN: lower case is day first
-		{"9/7/2023, 6:03:23.829 a.m.", orderMonthFirst, sep7},                          // en-CA spelling
-		{"07/09/2023, 06:03:23.829", orderUndecided, sep7},                             // en-GB
-		{"07/09/2023 06:03:23.829", orderUndecided, sep7},                              // no comma
-		{"07/09/2023 06:03:23.829", orderDayFirst, sep7},                               // order given
-		{"09/07/2023 06:03:23.829", orderMonthFirst, sep7},                             // 24-hour en-US
-		{"7.9.2023, 06:03:23.829", orderUndecided, sep7},                               // de-DE
-		{"7.9.2023, 06:03:23.829", orderMonthFirst, sep7},                              // dots are always day first
-		{"07.09.2023 06:03:23,829", orderUndecided, sep7},                              // decimal comma
-		{"7. 9. 2023 6:03:23.829", orderUndecided, sep7},                               // cs-CZ
-		{"2023. 09. 07. 6:03:23.829", orderUndecided, sep7},                            // hu-HU
-		{"7-9-2023 06:03:23.829", orderUndecided, sep7},                                // nl-NL
-		{"2023-09-07 06:03:23.829", orderUndecided, sep7},                              // sv-SE (ISO-like)
-		{"2023/9/7 6:03:23.829", orderUndecided, sep7},                                 // ja-JP
-		{"2023-09-07T06:03:23.8292849Z", orderUndecided, sep7.Add(2849 * 100)},         // ISO
-		{"9/13/2023, 06:03:23.829", orderUndecided, utc(2023, 9, 13, 6, 3, 23, 829e6)}, // proves month first
-		{"9/7/2023, 12:00:00.000 AM", orderUndecided, utc(2023, 9, 7, 0, 0, 0, 0)},
-		{"9/7/2023, 12:59:59.999 AM", orderUndecided, utc(2023, 9, 7, 0, 59, 59, 999e6)},
-		{"9/7/2023, 12:00:00.000 PM", orderUndecided, utc(2023, 9, 7, 12, 0, 0, 0)},
-		{"9/7/2023, 11:59:59.999 PM", orderUndecided, utc(2023, 9, 7, 23, 59, 59, 999e6)},
-		{"9/7/2023, 1:00:00.000 PM", orderUndecided, utc(2023, 9, 7, 13, 0, 0, 0)},
-		{"9/7/2023, 6:03 AM", orderUndecided, utc(2023, 9, 7, 6, 3, 0, 0)},
-		{"9/7/2023, 6:03:23 AM", orderUndecided, utc(2023, 9, 7, 6, 3, 23, 0)},
-		{"9/7/2023, 6:03:23.123456789 AM", orderUndecided, utc(2023, 9, 7, 6, 3, 23, 123456700)}, // 100 ns tick
-		{"2/29/2024, 6:03:23.829 AM", orderUndecided, utc(2024, 2, 29, 6, 3, 23, 829e6)},
+		{"9/7/2023, 6:03:23.829 AM", orderUndecided, sep7},                                // en-US
+		{"9/7/2023, 6:03:23.829\u202fAM", orderUndecided, sep7},                           // en-US, ICU 72+
+		{"9/7/2023, 6:03:23.829\u00a0AM", orderUndecided, sep7},                           // no-break space
+		{"9/7/2023, 6:03:23.829AM", orderUndecided, sep7},                                 // no space
+		{"09/07/2023, 06:03:23.829 am", orderMonthFirst, sep7},                            // lower case, order given
+		{"7/9/2023, 6:03:23.829 am", orderUndecided, sep7},                                // en-AU/en-IN: lower case is day first
+		{"9/7/2023, 6:03:23.829 a.m.", orderMonthFirst, sep7},                             // en-CA spelling
+		{"07/09/2023, 06:03:23.829", orderUndecided, sep7},                                // en-GB
+		{"07/09/2023 06:03:23.829", orderUndecided, sep7},                                 // no comma
+		{"07/09/2023 06:03:23.829", orderDayFirst, sep7},                                  // order given
+		{"09/07/2023 06:03:23.829", orderMonthFirst, sep7},                                // 24-hour en-US
+		{"7.9.2023, 06:03:23.829", orderUndecided, sep7},                                  // de-DE
+		{"7.9.2023, 06:03:23.829", orderMonthFirst, sep7},                                 // dots are always day first
+		{"07.09.2023 06:03:23,829", orderUndecided, sep7},                                 // decimal comma
+		{"7. 9. 2023 6:03:23.829", orderUndecided, sep7},                                  // cs-CZ
+		{"2023. 09. 07. 6:03:23.829", orderUndecided, sep7},                               // hu-HU
+		{"7-9-2023 06:03:23.829", orderUndecided, sep7},                                   // nl-NL
+		{"2023-09-07 06:03:23.829", orderUndecided, sep7},                                 // sv-SE (ISO-like)
+		{"2023/9/7 6:03:23.829", orderUndecided, sep7},                                    // ja-JP
+		{"2023-09-07T06:03:23.8292849Z", orderUndecided, sep7.Add(2849 * 100)},            // ISO
+		{"9/13/2023, 06:03:23.829", orderUndecided, csvUTC(2023, 9, 13, 6, 3, 23, 829e6)}, // proves month first
+		{"9/7/2023, 12:00:00.000 AM", orderUndecided, csvUTC(2023, 9, 7, 0, 0, 0, 0)},
+		{"9/7/2023, 12:59:59.999 AM", orderUndecided, csvUTC(2023, 9, 7, 0, 59, 59, 999e6)},
+		{"9/7/2023, 12:00:00.000 PM", orderUndecided, csvUTC(2023, 9, 7, 12, 0, 0, 0)},
+		{"9/7/2023, 11:59:59.999 PM", orderUndecided, csvUTC(2023, 9, 7, 23, 59, 59, 999e6)},
+		{"9/7/2023, 1:00:00.000 PM", orderUndecided, csvUTC(2023, 9, 7, 13, 0, 0, 0)},
+		{"9/7/2023, 6:03 AM", orderUndecided, csvUTC(2023, 9, 7, 6, 3, 0, 0)},
+		{"9/7/2023, 6:03:23 AM", orderUndecided, csvUTC(2023, 9, 7, 6, 3, 23, 0)},
+		{"9/7/2023, 6:03:23.123456789 AM", orderUndecided, csvUTC(2023, 9, 7, 6, 3, 23, 123456700)}, // 100 ns tick
+		{"2/29/2024, 6:03:23.829 AM", orderUndecided, csvUTC(2024, 2, 29, 6, 3, 23, 829e6)},
 		{" 9/7/2023, 6:03:23.829 AM ", orderUndecided, sep7},
-		{"1/1/2023, 00:00:00.000", orderUndecided, utc(2023, 1, 1, 0, 0, 0, 0)},
+		{"1/1/2023, 00:00:00.000", orderUndecided, csvUTC(2023, 1, 1, 0, 0, 0, 0)},
 	}
 	for _, c := range cases {
 		got, err := parseLocaleTime(c.in, c.order)

@@ -154,16 +154,16 @@ func (l *entraCSVLayout) initiatedBy(cell func(int) string) (json.RawMessage, er
 	switch {
 	case isUser || (!isApp && anyActor): // an untyped identity is a user's, as in Graph
 		by.User = &entraUserIdentity{
-			ID: nullIfEmpty(cell(l.actorID)), DisplayName: nullIfEmpty(cell(l.actorName)),
-			UserPrincipalName: nullIfEmpty(upn), IPAddress: nullIfEmpty(cell(l.actorIP)),
+			ID: entraNullable(cell(l.actorID)), DisplayName: entraNullable(cell(l.actorName)),
+			UserPrincipalName: entraNullable(upn), IPAddress: entraNullable(cell(l.actorIP)),
 			Roles:        []string{},
-			HomeTenantID: nullIfEmpty(cell(l.actorTenantID)), HomeTenantName: nullIfEmpty(cell(l.actorTenantName)),
+			HomeTenantID: entraNullable(cell(l.actorTenantID)), HomeTenantName: entraNullable(cell(l.actorTenantName)),
 		}
 	case isApp:
 		by.App = &entraAppIdentity{
-			DisplayName:        nullIfEmpty(cell(l.actorName)),
-			ServicePrincipalID: nullIfEmpty(spID), ServicePrincipalName: nullIfEmpty(spName),
-			IPAddress: nullIfEmpty(cell(l.actorIP)),
+			DisplayName:        entraNullable(cell(l.actorName)),
+			ServicePrincipalID: entraNullable(spID), ServicePrincipalName: entraNullable(spName),
+			IPAddress: entraNullable(cell(l.actorIP)),
 		}
 	default:
 		return nil, nil
@@ -191,8 +191,8 @@ func (l *entraCSVLayout) targetResources(cell func(int) string) (json.RawMessage
 	used := 0 // targets up to the last one with a cell set
 	for n, tc := range l.targets {
 		t := entraTargetResource{
-			ID: nullIfEmpty(cell(tc.objectID)), DisplayName: nullIfEmpty(cell(tc.displayName)),
-			Type: nullIfEmpty(cell(tc.typ)), UserPrincipalName: nullIfEmpty(cell(tc.upn)),
+			ID: entraNullable(cell(tc.objectID)), DisplayName: entraNullable(cell(tc.displayName)),
+			Type: entraNullable(cell(tc.typ)), UserPrincipalName: entraNullable(cell(tc.upn)),
 			ModifiedProperties: []entraModifiedProperty{}, AdministrativeUnits: []string{},
 		}
 		set := t.ID != nil || t.DisplayName != nil || t.Type != nil || t.UserPrincipalName != nil
@@ -203,7 +203,7 @@ func (l *entraCSVLayout) targetResources(cell func(int) string) (json.RawMessage
 			}
 			set = true
 			t.ModifiedProperties = append(t.ModifiedProperties, entraModifiedProperty{
-				DisplayName: nullIfEmpty(name), OldValue: nullIfEmpty(oldValue), NewValue: nullIfEmpty(newValue),
+				DisplayName: entraNullable(name), OldValue: entraNullable(oldValue), NewValue: entraNullable(newValue),
 			})
 		}
 		targets = append(targets, t)
@@ -238,8 +238,8 @@ func (l *entraCSVLayout) additionalDetails(cell func(int) string) (json.RawMessa
 	return csvJSON(details)
 }
 
-// nullIfEmpty is s for JSON, with "" as null.
-func nullIfEmpty(s string) *string {
+// entraNullable is s for JSON, with "" as null.
+func entraNullable(s string) *string {
 	if s == "" {
 		return nil
 	}

@@ -1,15 +1,17 @@
 package data
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestEntraCSVFixture(t *testing.T) {
-	got, fatal := readAllCSV(t, newEntraCSVReader(openFixture(t, "entra_download.csv")))
+	got, fatal := readAllCSV(t, newEntraCSVReader(openCSVFixture(t, "entra_download.csv")))
 	if fatal != nil {
 		t.Fatal(fatal)
 	}
@@ -26,7 +28,7 @@ func TestEntraCSVFixture(t *testing.T) {
 	}
 
 	inv := got[0].rec
-	if !inv.TimeGenerated.Equal(utc(2023, 9, 7, 6, 3, 23, 829284900)) || inv.OperationName != "Invite external user" ||
+	if !inv.TimeGenerated.Equal(csvUTC(2023, 9, 7, 6, 3, 23, 829284900)) || inv.OperationName != "Invite external user" ||
 		inv.ActivityDisplayName != inv.OperationName || inv.Result != "Success" || inv.LoggedByService != "Invited Users" ||
 		inv.Category != "UserManagement" || inv.CorrelationId != "0f4e2c1a-9b7d-4c1e-8f00-123456789abc" {
 		t.Errorf("invite: %+v", inv)
@@ -61,7 +63,7 @@ func TestEntraCSVFixture(t *testing.T) {
 	}
 	bare := got[2].rec
 	if bare.InitiatedBy != nil || bare.TargetResources != nil || bare.AdditionalDetails != nil ||
-		!bare.TimeGenerated.Equal(utc(2023, 9, 8, 8, 0, 0, 1e8)) {
+		!bare.TimeGenerated.Equal(csvUTC(2023, 9, 8, 8, 0, 0, 1e8)) {
 		t.Errorf("bare row: %+v", bare)
 	}
 }
@@ -120,7 +122,7 @@ func TestEntraCSVColumns(t *testing.T) {
 		row   map[string]string
 		check func(t *testing.T, rec Record)
 	}{
-		{"columns in another order and case", reverse(lowerAll(entraTestColumns())),
+		{"columns in another order and case", csvReversed(csvLowered(entraTestColumns())),
 			map[string]string{"date (utc)": "2023-09-07T06:03:23Z", "activity": "Invite external user", "actoruserprincipalname": "bob@contoso.com"},
 			func(t *testing.T, rec Record) {
 				if rec.OperationName != "Invite external user" || !strings.Contains(string(rec.InitiatedBy), `"bob@contoso.com"`) {
@@ -154,7 +156,7 @@ func TestEntraCSVColumns(t *testing.T) {
 		{"locale date", entraTestColumns(),
 			map[string]string{"Date (UTC)": "9/7/2023, 6:03:23.829 AM"},
 			func(t *testing.T, rec Record) {
-				if !rec.TimeGenerated.Equal(utc(2023, 9, 7, 6, 3, 23, 829e6)) {
+				if !rec.TimeGenerated.Equal(csvUTC(2023, 9, 7, 6, 3, 23, 829e6)) {
 					t.Errorf("%v", rec.TimeGenerated)
 				}
 			}},
@@ -243,7 +245,7 @@ func TestEntraCSVRejects(t *testing.T) {
 	}
 }
 
-func lowerAll(s []string) []string {
+func csvLowered(s []string) []string {
 	out := make([]string, len(s))
 	for i, v := range s {
 		out[i] = strings.ToLower(v)
@@ -251,10 +253,50 @@ func lowerAll(s []string) []string {
 	return out
 }
 
-func reverse(s []string) []string {
+func csvReversed(s []string) []string {
 	out := make([]string, len(s))
 	for i, v := range s {
 		out[len(s)-1-i] = v
 	}
 	return out
+}
+
+// The Entra reader reads back, in Graph's shapes, what the rule needs from
+// what WriteRecords writes in the download format.
+func TestEntraCSVReadsWriterOutput(t *testing.T) {
+	want := csvRoundTripRecords()
+	var b bytes.Buffer
+	if err := WriteRecords(&b, FormatEntraCSV, want); err != nil {
+		t.Fatal(err)
+	}
+	got, fatal := readAllCSV(t, newEntraCSVReader(&b))
+	if fatal != nil || len(got) != len(want) {
+		t.Fatalf("%v, %d records", fatal, len(got))
+	}
+	type ruleView struct {
+		Time                          string
+		Operation, Result             string
+		InviterUPN, InviterID, IP     string
+		TargetUPN, TargetID, TargetDN string
+		Details                       string
+	}
+	view := func(r Record) ruleView {
+		var by struct {
+			User struct{ ID, UserPrincipalName, IPAddress string }
+		}
+		var targets []struct{ ID, UserPrincipalName, DisplayName string }
+		json.Unmarshal(r.InitiatedBy, &by)
+		json.Unmarshal(r.TargetResources, &targets)
+		v := ruleView{Time: r.TimeGenerated.Format(time.RFC3339Nano), Operation: r.OperationName, Result: r.Result,
+			InviterUPN: by.User.UserPrincipalName, InviterID: by.User.ID, IP: by.User.IPAddress, Details: string(r.AdditionalDetails)}
+		if len(targets) > 0 {
+			v.TargetUPN, v.TargetID, v.TargetDN = targets[0].UserPrincipalName, targets[0].ID, targets[0].DisplayName
+		}
+		return v
+	}
+	for i := range want {
+		if got[i].err != nil || view(got[i].rec) != view(want[i]) {
+			t.Errorf("record %d: %v\n got %+v\nwant %+v", i+1, got[i].err, view(got[i].rec), view(want[i]))
+		}
+	}
 }

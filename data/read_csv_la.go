@@ -75,7 +75,7 @@ func (l *laCSVLayout) record(cells []string, dates *fileDateOrder) (Record, erro
 			if err != nil {
 				return Record{}, fmt.Errorf("%s %v", c.Name, err)
 			}
-			if p := recordTimeField(&rec, c.Name); p != nil {
+			if p := laTimeField(&rec, c.Name); p != nil {
 				*p = t
 			}
 		case TypeLong: // DurationMs, the only one
@@ -87,11 +87,11 @@ func (l *laCSVLayout) record(cells []string, dates *fileDateOrder) (Record, erro
 			if err != nil {
 				return Record{}, fmt.Errorf("%s: %v", c.Name, err)
 			}
-			if p := recordDynamicField(&rec, c.Name); p != nil {
+			if p := laDynamicField(&rec, c.Name); p != nil {
 				*p = v
 			}
 		default:
-			if p := recordStringField(&rec, c.Name); p != nil {
+			if p := laStringField(&rec, c.Name); p != nil {
 				*p = cell
 			}
 		}
@@ -110,9 +110,9 @@ func laDynamicCell(cell string) (json.RawMessage, error) {
 	return csvJSON(cell)
 }
 
-// recordTimeField, recordDynamicField and recordStringField point at the
+// laTimeField, laDynamicField and laStringField point at the
 // Record field of a canonical column, or return nil for another name.
-func recordTimeField(r *Record, name string) *time.Time {
+func laTimeField(r *Record, name string) *time.Time {
 	switch name {
 	case "TimeGenerated":
 		return &r.TimeGenerated
@@ -122,7 +122,7 @@ func recordTimeField(r *Record, name string) *time.Time {
 	return nil
 }
 
-func recordDynamicField(r *Record, name string) *json.RawMessage {
+func laDynamicField(r *Record, name string) *json.RawMessage {
 	switch name {
 	case "AdditionalDetails":
 		return &r.AdditionalDetails
@@ -134,7 +134,7 @@ func recordDynamicField(r *Record, name string) *json.RawMessage {
 	return nil
 }
 
-func recordStringField(r *Record, name string) *string {
+func laStringField(r *Record, name string) *string {
 	switch name {
 	case "TenantId":
 		return &r.TenantId

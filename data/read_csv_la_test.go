@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -35,7 +36,7 @@ func readAllCSV(t testing.TB, rr RecordReader) (results []csvResult, fatal error
 	return nil, nil
 }
 
-func openFixture(t *testing.T, name string) *os.File {
+func openCSVFixture(t *testing.T, name string) *os.File {
 	t.Helper()
 	f, err := os.Open("testdata/csv/" + name)
 	if err != nil {
@@ -45,12 +46,12 @@ func openFixture(t *testing.T, name string) *os.File {
 	return f
 }
 
-func utc(y int, mo time.Month, d, h, mi, s, ns int) time.Time {
+func csvUTC(y int, mo time.Month, d, h, mi, s, ns int) time.Time {
 	return time.Date(y, mo, d, h, mi, s, ns, time.UTC)
 }
 
 func TestLACSVFixture(t *testing.T) {
-	got, fatal := readAllCSV(t, newLACSVReader(openFixture(t, "la_plain.csv")))
+	got, fatal := readAllCSV(t, newLACSVReader(openCSVFixture(t, "la_plain.csv")))
 	if fatal != nil {
 		t.Fatal(fatal)
 	}
@@ -84,7 +85,7 @@ func TestLACSVFixture(t *testing.T) {
 		inv.Id != "Invited Users_0f4e2c1a-9b7d-4c1e-8f00-123456789abc_ABCDE_1" || inv.Level != "4" {
 		t.Errorf("invite strings: %+v", inv)
 	}
-	if want := utc(2023, 9, 7, 6, 3, 23, 829284900); !inv.TimeGenerated.Equal(want) || !inv.ActivityDateTime.Equal(want) {
+	if want := csvUTC(2023, 9, 7, 6, 3, 23, 829284900); !inv.TimeGenerated.Equal(want) || !inv.ActivityDateTime.Equal(want) {
 		t.Errorf("invite times %v %v", inv.TimeGenerated, inv.ActivityDateTime)
 	}
 	if inv.DurationMs == nil || *inv.DurationMs != 0 {
@@ -118,14 +119,14 @@ func TestLACSVFixture(t *testing.T) {
 		string(loose.TargetResources) != "[]" || loose.DurationMs != nil {
 		t.Errorf("loose row: %q %q %q %v", loose.AdditionalDetails, loose.InitiatedBy, loose.TargetResources, loose.DurationMs)
 	}
-	if !loose.TimeGenerated.Equal(utc(2023, 9, 9, 11, 12, 13, 0)) {
+	if !loose.TimeGenerated.Equal(csvUTC(2023, 9, 9, 11, 12, 13, 0)) {
 		t.Errorf("space-separated ISO time %v", loose.TimeGenerated)
 	}
 	if string(got[3].raw.Raw) != "only,three,cells" {
 		t.Errorf("bad row raw %q", got[3].raw.Raw)
 	}
 	last := got[5].rec
-	if last.Result != "Success" || !last.TimeGenerated.Equal(utc(2023, 9, 10, 0, 0, 0, 100)) || *last.DurationMs != -5 {
+	if last.Result != "Success" || !last.TimeGenerated.Equal(csvUTC(2023, 9, 10, 0, 0, 0, 100)) || *last.DurationMs != -5 {
 		t.Errorf("last row %+v", last)
 	}
 }
@@ -241,16 +242,16 @@ func TestLACSVHostileStringsKept(t *testing.T) {
 
 func TestLAPortalCSVFixtures(t *testing.T) {
 	t.Run("en-US", func(t *testing.T) {
-		got, fatal := readAllCSV(t, newLACSVReader(openFixture(t, "la_portal_enus.csv")))
+		got, fatal := readAllCSV(t, newLACSVReader(openCSVFixture(t, "la_portal_enus.csv")))
 		if fatal != nil {
 			t.Fatal(fatal)
 		}
 		want := []time.Time{
-			utc(2023, 9, 7, 6, 3, 23, 829e6),
-			utc(2023, 9, 7, 0, 0, 0, 0),     // 12 AM is midnight
-			utc(2023, 9, 7, 12, 30, 0, 1e6), // 12 PM is noon
-			utc(2023, 12, 31, 23, 59, 59, 999e6),
-			utc(2024, 1, 2, 13, 2, 3, 4e6),
+			csvUTC(2023, 9, 7, 6, 3, 23, 829e6),
+			csvUTC(2023, 9, 7, 0, 0, 0, 0),     // 12 AM is midnight
+			csvUTC(2023, 9, 7, 12, 30, 0, 1e6), // 12 PM is noon
+			csvUTC(2023, 12, 31, 23, 59, 59, 999e6),
+			csvUTC(2024, 1, 2, 13, 2, 3, 4e6),
 		}
 		if len(got) != len(want) {
 			t.Fatalf("%d records", len(got))
@@ -268,7 +269,7 @@ func TestLAPortalCSVFixtures(t *testing.T) {
 		}
 	})
 	t.Run("day first, proved later", func(t *testing.T) {
-		got, fatal := readAllCSV(t, newLACSVReader(openFixture(t, "la_portal_daymonth.csv")))
+		got, fatal := readAllCSV(t, newLACSVReader(openCSVFixture(t, "la_portal_daymonth.csv")))
 		if fatal != nil {
 			t.Fatal(fatal)
 		}
@@ -276,12 +277,12 @@ func TestLAPortalCSVFixtures(t *testing.T) {
 			t.Fatalf("%d records", len(got))
 		}
 		want := []time.Time{
-			utc(2023, 9, 7, 6, 3, 23, 829e6), // held back until line 4 proved day first
-			utc(2023, 9, 8, 0, 0, 0, 0),
-			utc(2023, 9, 13, 23, 59, 59, 999e6),
+			csvUTC(2023, 9, 7, 6, 3, 23, 829e6), // held back until line 4 proved day first
+			csvUTC(2023, 9, 8, 0, 0, 0, 0),
+			csvUTC(2023, 9, 13, 23, 59, 59, 999e6),
 			{},
-			utc(2023, 9, 7, 6, 3, 23, 829e6),
-			utc(2023, 9, 7, 6, 3, 23, 829e6),
+			csvUTC(2023, 9, 7, 6, 3, 23, 829e6),
+			csvUTC(2023, 9, 7, 6, 3, 23, 829e6),
 		}
 		for i, g := range got {
 			if i == 3 {
@@ -297,4 +298,64 @@ func TestLAPortalCSVFixtures(t *testing.T) {
 			}
 		}
 	})
+}
+
+// csvRoundTripRecords are records as a Log Analytics export holds them.
+func csvRoundTripRecords() []Record {
+	dur := int64(42)
+	hostile := "Eve\r\x1b[31m \u202egnp.exe <b>&\"x\",\ny"
+	return []Record{{
+		TenantId: "t1", SourceSystem: "Azure AD", TimeGenerated: csvUTC(2023, 9, 7, 6, 3, 23, 829284900),
+		OperationName: "Invite external user", Category: "UserManagement", DurationMs: &dur, Level: "4",
+		AdditionalDetails: json.RawMessage(`[{"key":"invitedUserEmailAddress","value":"alice@gmail.com"}]`),
+		Id:                "Invited Users_x_1",
+		InitiatedBy:       json.RawMessage(`{"user":{"id":"a1","displayName":null,"userPrincipalName":"bob@contoso.com","ipAddress":"203.0.113.7","roles":[]}}`),
+		LoggedByService:   "Invited Users", Result: "success",
+		TargetResources: json.RawMessage(`[{"id":"g1","displayName":` + string(mustCSVJSON(hostile)) +
+			`,"type":"User","userPrincipalName":"alice_gmail.com#EXT#@contoso.onmicrosoft.com","modifiedProperties":[],"administrativeUnits":[]}]`),
+		ActivityDisplayName: "Invite external user", ActivityDateTime: csvUTC(2023, 9, 7, 6, 3, 23, 829284900),
+		Type: "AuditLogs",
+	}, {
+		TimeGenerated: csvUTC(2023, 9, 13, 0, 0, 0, 100), OperationName: hostile, Result: "failure", Type: "AuditLogs",
+	}}
+}
+
+func mustCSVJSON(v any) json.RawMessage {
+	b, err := csvJSON(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// The LA CSV readers read back what WriteRecords writes (the portal at
+// millisecond precision).
+func TestLACSVReadsWriterOutput(t *testing.T) {
+	for _, f := range []Format{FormatLACSV, FormatLAPortalCSV} {
+		t.Run(string(f), func(t *testing.T) {
+			want := csvRoundTripRecords()
+			var b bytes.Buffer
+			if err := WriteRecords(&b, f, want); err != nil {
+				t.Fatal(err)
+			}
+			got, fatal := readAllCSV(t, newLACSVReader(&b))
+			if fatal != nil || len(got) != len(want) {
+				t.Fatalf("%v, %d records", fatal, len(got))
+			}
+			for i := range want {
+				w := want[i]
+				if f == FormatLAPortalCSV {
+					w.TimeGenerated = w.TimeGenerated.Truncate(time.Millisecond)
+					if !w.ActivityDateTime.IsZero() {
+						w.ActivityDateTime = w.ActivityDateTime.Truncate(time.Millisecond)
+					}
+				}
+				g, _ := json.Marshal(got[i].rec)
+				wj, _ := json.Marshal(w)
+				if got[i].err != nil || string(g) != string(wj) {
+					t.Errorf("record %d: %v\n got %s\nwant %s", i+1, got[i].err, g, wj)
+				}
+			}
+		})
+	}
 }

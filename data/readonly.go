@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"strings"
@@ -34,7 +33,7 @@ func (s *Store) ReadOnlyQuery(ctx context.Context, query string) (QueryResult, e
 	if err := conn.Raw(func(dc any) error { return checkSelect(ctx, dc, query) }); err != nil {
 		return res, err
 	}
-	tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return res, err
 	}

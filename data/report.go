@@ -21,21 +21,21 @@ type Problem struct {
 
 // FileReport says what became of one input file.
 type FileReport struct {
-	Path       string    `json:"path"`
-	Format     Format    `json:"format,omitempty"`
-	Compressed bool      `json:"compressed,omitempty"`
-	SourceID   int64     `json:"sourceId,omitempty"`
-	Via        string    `json:"via,omitempty"` // "duckdb" (native reader) or "go" (streamed and checked record by record)
-	Records    int64     `json:"records"`       // records the file holds (rejected ones included)
-	Loaded     int64     `json:"loaded"`        // new events now in AuditLogs
-	Duplicates int64     `json:"duplicates"`    // records already loaded (same Id and content)
-	Conflicts  int64     `json:"conflicts"`     // records kept although another record shares their Id
-	Rejected   int64     `json:"rejected"`
-	From       time.Time `json:"from,omitzero"`
-	To         time.Time `json:"to,omitzero"`
-	Rejections []Problem `json:"rejections,omitempty"` // the first few
-	ConflictIn []Problem `json:"conflictExamples,omitempty"`
-	Error      string    `json:"error,omitempty"` // why the file (or its rest) could not be read
+	Path       string        `json:"path"`
+	Format     Format        `json:"format,omitempty"`
+	Compressed bool          `json:"compressed,omitempty"`
+	SourceID   int64         `json:"sourceId,omitempty"`
+	Via        string        `json:"via,omitempty"` // "duckdb" (native reader) or "go" (streamed and checked record by record)
+	Records    int64         `json:"records"`       // records the file holds (rejected ones included)
+	Loaded     int64         `json:"loaded"`        // new events now in AuditLogs
+	Duplicates int64         `json:"duplicates"`    // records already loaded (same Id and content)
+	Conflicts  int64         `json:"conflicts"`     // records kept although another record shares their Id
+	Rejected   int64         `json:"rejected"`
+	From       time.Time     `json:"from,omitzero"`
+	To         time.Time     `json:"to,omitzero"`
+	Rejections []Problem     `json:"rejections,omitempty"` // the first few
+	ConflictIn []Problem     `json:"conflictExamples,omitempty"`
+	Error      string        `json:"error,omitempty"` // why the file (or its rest) could not be read
 	Elapsed    time.Duration `json:"elapsedNs"`
 }
 

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // WriteRecords writes recs to w in format f, shaped like the real export so
@@ -90,26 +91,7 @@ type jsonField struct {
 type jsonObject []jsonField
 
 func (o jsonObject) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteByte('{')
-	for i, f := range o {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		k, err := marshalNoHTMLEscape(f.Key)
-		if err != nil {
-			return nil, err
-		}
-		buf.Write(k)
-		buf.WriteByte(':')
-		v, err := marshalNoHTMLEscape(f.Value)
-		if err != nil {
-			return nil, fmt.Errorf("field %s: %w", f.Key, err)
-		}
-		buf.Write(v)
-	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
+	return appendJSON(nil, o)
 }
 
 // marshalNoHTMLEscape is json.Marshal without turning <, > and & into \u003c
@@ -126,12 +108,13 @@ func marshalNoHTMLEscape(v any) ([]byte, error) {
 
 // writeJSONLines writes one JSON value a line.
 func writeJSONLines(w *bufio.Writer, n int, value func(i int) any) error {
+	var buf []byte
 	for i := 0; i < n; i++ {
-		b, err := marshalNoHTMLEscape(value(i))
-		if err != nil {
+		var err error
+		if buf, err = appendJSON(buf[:0], value(i)); err != nil {
 			return fmt.Errorf("record %d: %w", i+1, err)
 		}
-		w.Write(b)
+		w.Write(buf)
 		w.WriteByte('\n')
 	}
 	return nil
@@ -141,22 +124,124 @@ func writeJSONLines(w *bufio.Writer, n int, value func(i int) any) error {
 // so that large exports stay diffable and greppable.
 func writeJSONArrayBody(w *bufio.Writer, n int, value func(i int) any) error {
 	w.WriteByte('[')
+	var buf []byte
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			w.WriteByte(',')
 		}
 		w.WriteByte('\n')
-		b, err := marshalNoHTMLEscape(value(i))
-		if err != nil {
+		var err error
+		if buf, err = appendJSON(buf[:0], value(i)); err != nil {
 			return fmt.Errorf("record %d: %w", i+1, err)
 		}
-		w.Write(b)
+		w.Write(buf)
 	}
 	if n > 0 {
 		w.WriteByte('\n')
 	}
 	w.WriteByte(']')
 	return nil
+}
+
+// appendJSON appends v's JSON encoding, without HTML escaping. The shapes
+// the writers build are encoded directly, since going through an Encoder per
+// value made writing about ten times slower; anything else falls back to it.
+func appendJSON(dst []byte, v any) ([]byte, error) {
+	switch v := v.(type) {
+	case nil:
+		return append(dst, "null"...), nil
+	case string:
+		return appendJSONString(dst, v), nil
+	case int64:
+		return strconv.AppendInt(dst, v, 10), nil
+	case json.RawMessage:
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, v); err != nil {
+			return nil, err
+		}
+		return append(dst, buf.Bytes()...), nil
+	case jsonObject:
+		dst = append(dst, '{')
+		for i, f := range v {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendJSONString(dst, f.Key)
+			dst = append(dst, ':')
+			var err error
+			if dst, err = appendJSON(dst, f.Value); err != nil {
+				return nil, fmt.Errorf("field %s: %w", f.Key, err)
+			}
+		}
+		return append(dst, '}'), nil
+	case []any:
+		dst = append(dst, '[')
+		for i, item := range v {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			var err error
+			if dst, err = appendJSON(dst, item); err != nil {
+				return nil, err
+			}
+		}
+		return append(dst, ']'), nil
+	}
+	b, err := marshalNoHTMLEscape(v)
+	return append(dst, b...), err
+}
+
+// appendJSONString quotes s exactly as encoding/json does with HTML
+// escaping off: C0 controls, quote and backslash escaped, U+2028/U+2029
+// escaped, invalid UTF-8 replaced by U+FFFD; everything else verbatim.
+func appendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if b >= 0x20 && b != '"' && b != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '"', '\\':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
 }
 
 // isNullDynamic reports whether a dynamic column holds nothing.

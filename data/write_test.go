@@ -13,12 +13,12 @@ import (
 	"time"
 )
 
-// hostileName carries what an attacker may put in a guest's display name:
+// writeTestHostileName carries what an attacker may put in a guest's display name:
 // an ANSI colour, a right-to-left override, a zero-width space, markup, a
 // CSV delimiter, a quote and a newline.
-const hostileName = "Eve \x1b[31mAdmin\x1b[0m \u202Egpj.exe\u200b <b>&\"x\",\ny"
+const writeTestHostileName = "Eve \x1b[31mAdmin\x1b[0m \u202Egpj.exe\u200b <b>&\"x\",\ny"
 
-var sevenDigitTime = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$`)
+var writeTestSevenDigitTime = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$`)
 
 func writeTestRecords() []Record {
 	t0 := time.Date(2021, 8, 2, 13, 29, 25, 983123400, time.UTC)
@@ -33,8 +33,8 @@ func writeTestRecords() []Record {
 		Id:                "Invited Users_c0ffee00-0000-4000-8000-000000000001_ABCDE_12345678",
 		InitiatedBy:       json.RawMessage(`{"user":{"id":"a1","displayName":null,"userPrincipalName":"alice@example.com","ipAddress":"203.0.113.7","roles":[]}}`),
 		LoggedByService:   "Invited Users", Result: "success",
-		TargetResources: mustJSON([]any{map[string]any{
-			"id": "g1", "displayName": hostileName, "type": "User",
+		TargetResources: writeTestJSON([]any{map[string]any{
+			"id": "g1", "displayName": writeTestHostileName, "type": "User",
 			"userPrincipalName":  "eve_gmail.com#EXT#@example.onmicrosoft.com",
 			"modifiedProperties": []any{}, "administrativeUnits": []any{},
 		}}),
@@ -43,7 +43,7 @@ func writeTestRecords() []Record {
 	}
 	bare := Record{
 		TimeGenerated: t0.Add(time.Hour), OperationName: "Update user", Category: "UserManagement",
-		Id: "Directory_bare", Result: "failure", ResultReason: hostileName, Level: "Informational",
+		Id: "Directory_bare", Result: "failure", ResultReason: writeTestHostileName, Level: "Informational",
 	}
 	var details []map[string]string
 	for _, k := range []string{"a", "User-Agent", "b", "c", "d", "e", "f", "g"} {
@@ -62,8 +62,8 @@ func writeTestRecords() []Record {
 		OperationName: "Update user", Id: "Directory_app", Result: "success",
 		Identity:          "Microsoft Invitation Acceptance Portal",
 		InitiatedBy:       json.RawMessage(`{"app":{"appId":null,"displayName":"Microsoft Invitation Acceptance Portal","servicePrincipalId":"sp1","servicePrincipalName":null}}`),
-		AdditionalDetails: mustJSON(details),
-		TargetResources:   mustJSON(targets),
+		AdditionalDetails: writeTestJSON(details),
+		TargetResources:   writeTestJSON(targets),
 	}
 	broken := Record{
 		TimeGenerated: t0.Add(3 * time.Hour), OperationName: "Add user", Id: "Directory_broken",
@@ -72,7 +72,7 @@ func writeTestRecords() []Record {
 	return []Record{invite, bare, app, broken}
 }
 
-func mustJSON(v any) json.RawMessage {
+func writeTestJSON(v any) json.RawMessage {
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic(err)
@@ -80,7 +80,7 @@ func mustJSON(v any) json.RawMessage {
 	return b
 }
 
-func writeToBytes(t *testing.T, f Format, recs []Record) []byte {
+func writeTestBytes(t *testing.T, f Format, recs []Record) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := WriteRecords(&buf, f, recs); err != nil {
@@ -89,8 +89,8 @@ func writeToBytes(t *testing.T, f Format, recs []Record) []byte {
 	return buf.Bytes()
 }
 
-// orderedKeys returns the keys of a JSON object in document order.
-func orderedKeys(t *testing.T, obj []byte) []string {
+// writeTestKeyOrder returns the keys of a JSON object in document order.
+func writeTestKeyOrder(t *testing.T, obj []byte) []string {
 	t.Helper()
 	dec := json.NewDecoder(bytes.NewReader(obj))
 	if _, err := dec.Token(); err != nil {
@@ -111,7 +111,7 @@ func orderedKeys(t *testing.T, obj []byte) []string {
 	return keys
 }
 
-func checkLARow(t *testing.T, line []byte, want *Record) {
+func writeTestCheckLARow(t *testing.T, line []byte, want *Record) {
 	t.Helper()
 	var row map[string]any
 	if err := json.Unmarshal(line, &row); err != nil {
@@ -122,7 +122,7 @@ func checkLARow(t *testing.T, line []byte, want *Record) {
 	for i, c := range AuditLogsColumns {
 		order[c.Name] = i
 	}
-	keys := orderedKeys(t, line)
+	keys := writeTestKeyOrder(t, line)
 	for i := 1; i < len(keys); i++ {
 		if order[keys[i-1]] >= order[keys[i]] {
 			t.Errorf("columns out of schema order: %v", keys)
@@ -133,7 +133,7 @@ func checkLARow(t *testing.T, line []byte, want *Record) {
 			t.Errorf("empty column %s written", k)
 		}
 	}
-	if s, _ := row["TimeGenerated"].(string); !sevenDigitTime.MatchString(s) {
+	if s, _ := row["TimeGenerated"].(string); !writeTestSevenDigitTime.MatchString(s) {
 		t.Errorf("TimeGenerated %q is not 7-digit ISO", s)
 	}
 	if want.InitiatedBy != nil && !isNullDynamic(want.InitiatedBy) {
@@ -152,13 +152,13 @@ func checkLARow(t *testing.T, line []byte, want *Record) {
 
 func TestWriteLANDJSON(t *testing.T) {
 	recs := writeTestRecords()
-	out := writeToBytes(t, FormatLANDJSON, recs)
+	out := writeTestBytes(t, FormatLANDJSON, recs)
 	lines := bytes.Split(bytes.TrimSuffix(out, []byte("\n")), []byte("\n"))
 	if len(lines) != len(recs) {
 		t.Fatalf("%d lines, want %d", len(lines), len(recs))
 	}
 	for i, line := range lines {
-		checkLARow(t, line, &recs[i])
+		writeTestCheckLARow(t, line, &recs[i])
 	}
 	if !bytes.Contains(out, []byte(`"TimeGenerated":"2021-08-02T13:29:25.9831234Z"`)) {
 		t.Errorf("time not in 7-digit form:\n%s", lines[0])
@@ -171,17 +171,17 @@ func TestWriteLANDJSON(t *testing.T) {
 func TestWriteLAJSON(t *testing.T) {
 	recs := writeTestRecords()
 	var rows []json.RawMessage
-	if err := json.Unmarshal(writeToBytes(t, FormatLAJSON, recs), &rows); err != nil {
+	if err := json.Unmarshal(writeTestBytes(t, FormatLAJSON, recs), &rows); err != nil {
 		t.Fatal(err)
 	}
 	if len(rows) != len(recs) {
 		t.Fatalf("%d rows, want %d", len(rows), len(recs))
 	}
 	for i, row := range rows {
-		checkLARow(t, row, &recs[i])
+		writeTestCheckLARow(t, row, &recs[i])
 	}
 	var empty []any
-	if err := json.Unmarshal(writeToBytes(t, FormatLAJSON, nil), &empty); err != nil || len(empty) != 0 {
+	if err := json.Unmarshal(writeTestBytes(t, FormatLAJSON, nil), &empty); err != nil || len(empty) != 0 {
 		t.Errorf("empty input: %v %v", empty, err)
 	}
 }
@@ -195,7 +195,7 @@ func TestWriteLAAPI(t *testing.T) {
 			Rows    [][]any
 		}
 	}
-	if err := json.Unmarshal(writeToBytes(t, FormatLAAPI, recs), &resp); err != nil {
+	if err := json.Unmarshal(writeTestBytes(t, FormatLAAPI, recs), &resp); err != nil {
 		t.Fatal(err)
 	}
 	if len(resp.Tables) != 1 || resp.Tables[0].Name != "PrimaryResult" {
@@ -220,7 +220,7 @@ func TestWriteLAAPI(t *testing.T) {
 			t.Fatalf("row %d has %d cells", i, len(row))
 		}
 	}
-	if s := tab.Rows[0][2].(string); !sevenDigitTime.MatchString(s) {
+	if s := tab.Rows[0][2].(string); !writeTestSevenDigitTime.MatchString(s) {
 		t.Errorf("time %q", s)
 	}
 	if tab.Rows[0][20] != string(recs[0].InitiatedBy) {
@@ -234,7 +234,7 @@ func TestWriteLAAPI(t *testing.T) {
 	}
 }
 
-func readWrittenCSV(t *testing.T, out []byte) [][]string {
+func writeTestReadCSV(t *testing.T, out []byte) [][]string {
 	t.Helper()
 	r := csv.NewReader(bytes.NewReader(out))
 	rows, err := r.ReadAll() // also checks every row has the header's field count
@@ -246,7 +246,7 @@ func readWrittenCSV(t *testing.T, out []byte) [][]string {
 
 func TestWriteLACSV(t *testing.T) {
 	recs := writeTestRecords()
-	rows := readWrittenCSV(t, writeToBytes(t, FormatLACSV, recs))
+	rows := writeTestReadCSV(t, writeTestBytes(t, FormatLACSV, recs))
 	if len(rows) != len(recs)+1 {
 		t.Fatalf("%d rows", len(rows))
 	}
@@ -259,7 +259,7 @@ func TestWriteLACSV(t *testing.T) {
 	if rows[1][20] != string(recs[0].InitiatedBy) || rows[2][20] != "" {
 		t.Errorf("InitiatedBy cells %q %q", rows[1][20], rows[2][20])
 	}
-	if rows[2][23] != hostileName {
+	if rows[2][23] != writeTestHostileName {
 		t.Errorf("hostile ResultReason did not survive CSV quoting: %q", rows[2][23])
 	}
 	if rows[1][10] != "0" || rows[2][10] != "" {
@@ -269,7 +269,7 @@ func TestWriteLACSV(t *testing.T) {
 
 func TestWriteLAPortalCSV(t *testing.T) {
 	recs := writeTestRecords()
-	rows := readWrittenCSV(t, writeToBytes(t, FormatLAPortalCSV, recs))
+	rows := writeTestReadCSV(t, writeTestBytes(t, FormatLAPortalCSV, recs))
 	if rows[0][2] != "TimeGenerated [UTC]" || rows[0][27] != "ActivityDateTime [UTC]" || rows[0][4] != "OperationName" {
 		t.Errorf("header %v", rows[0])
 	}
@@ -287,7 +287,7 @@ func TestWriteLAPortalCSV(t *testing.T) {
 	}
 }
 
-func checkDirectoryAudit(t *testing.T, obj map[string]any, want *Record) {
+func writeTestCheckAudit(t *testing.T, obj map[string]any, want *Record) {
 	t.Helper()
 	keys := []string{"id", "category", "correlationId", "result", "resultReason", "activityDisplayName",
 		"activityDateTime", "loggedByService", "operationType", "initiatedBy", "targetResources", "additionalDetails"}
@@ -299,7 +299,7 @@ func checkDirectoryAudit(t *testing.T, obj map[string]any, want *Record) {
 	if obj["id"] != want.Id {
 		t.Errorf("id %v", obj["id"])
 	}
-	if s, _ := obj["activityDateTime"].(string); !sevenDigitTime.MatchString(s) {
+	if s, _ := obj["activityDateTime"].(string); !writeTestSevenDigitTime.MatchString(s) {
 		t.Errorf("activityDateTime %q", s)
 	}
 	if want.InitiatedBy != nil && !isNullDynamic(want.InitiatedBy) {
@@ -317,28 +317,28 @@ func TestWriteGraph(t *testing.T) {
 		Context string `json:"@odata.context"`
 		Value   []map[string]any
 	}
-	if err := json.Unmarshal(writeToBytes(t, FormatGraph, recs), &page); err != nil {
+	if err := json.Unmarshal(writeTestBytes(t, FormatGraph, recs), &page); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasSuffix(page.Context, "#auditLogs/directoryAudits") || len(page.Value) != len(recs) {
 		t.Fatalf("page %q with %d records", page.Context, len(page.Value))
 	}
 	for i := range recs {
-		checkDirectoryAudit(t, page.Value[i], &recs[i])
+		writeTestCheckAudit(t, page.Value[i], &recs[i])
 	}
 	if page.Value[3]["targetResources"] != "not json at all" {
 		t.Errorf("invalid dynamic text = %#v", page.Value[3]["targetResources"])
 	}
 	target := page.Value[0]["targetResources"].([]any)[0].(map[string]any)
-	if target["displayName"] != hostileName {
+	if target["displayName"] != writeTestHostileName {
 		t.Errorf("hostile display name changed: %q", target["displayName"])
 	}
 
 	var arr []map[string]any
-	if err := json.Unmarshal(writeToBytes(t, FormatGraphArray, recs), &arr); err != nil || len(arr) != len(recs) {
+	if err := json.Unmarshal(writeTestBytes(t, FormatGraphArray, recs), &arr); err != nil || len(arr) != len(recs) {
 		t.Fatalf("graph-array: %d records, %v", len(arr), err)
 	}
-	lines := bytes.Split(bytes.TrimSpace(writeToBytes(t, FormatGraphNDJSON, recs)), []byte("\n"))
+	lines := bytes.Split(bytes.TrimSpace(writeTestBytes(t, FormatGraphNDJSON, recs)), []byte("\n"))
 	if len(lines) != len(recs) {
 		t.Fatalf("graph-ndjson: %d lines", len(lines))
 	}
@@ -347,13 +347,13 @@ func TestWriteGraph(t *testing.T) {
 		if err := json.Unmarshal(line, &obj); err != nil {
 			t.Fatal(err)
 		}
-		checkDirectoryAudit(t, obj, &recs[i])
+		writeTestCheckAudit(t, obj, &recs[i])
 	}
 }
 
 func TestWriteDiag(t *testing.T) {
 	recs := writeTestRecords()
-	lines := bytes.Split(bytes.TrimSpace(writeToBytes(t, FormatDiag, recs)), []byte("\n"))
+	lines := bytes.Split(bytes.TrimSpace(writeTestBytes(t, FormatDiag, recs)), []byte("\n"))
 	if len(lines) != len(recs) {
 		t.Fatalf("%d lines", len(lines))
 	}
@@ -365,17 +365,17 @@ func TestWriteDiag(t *testing.T) {
 		first["tenantId"] != recs[0].AADTenantId || first["resourceId"] != recs[0].ResourceId || first["operationVersion"] != "1.0" {
 		t.Errorf("envelope: %v", first)
 	}
-	if s, _ := first["time"].(string); !sevenDigitTime.MatchString(s) {
+	if s, _ := first["time"].(string); !writeTestSevenDigitTime.MatchString(s) {
 		t.Errorf("time %q", s)
 	}
 	props := first["properties"].(map[string]any)
-	checkDirectoryAudit(t, props, &recs[0])
+	writeTestCheckAudit(t, props, &recs[0])
 	if props["category"] != "UserManagement" {
 		t.Errorf("properties.category %v", props["category"])
 	}
 
 	var env struct{ Records []map[string]any }
-	if err := json.Unmarshal(writeToBytes(t, FormatDiagRecords, recs), &env); err != nil {
+	if err := json.Unmarshal(writeTestBytes(t, FormatDiagRecords, recs), &env); err != nil {
 		t.Fatal(err)
 	}
 	if len(env.Records) != len(recs) {
@@ -385,17 +385,17 @@ func TestWriteDiag(t *testing.T) {
 		t.Errorf("textual level = %#v", env.Records[1]["Level"])
 	}
 	for i := range recs {
-		checkDirectoryAudit(t, env.Records[i]["properties"].(map[string]any), &recs[i])
+		writeTestCheckAudit(t, env.Records[i]["properties"].(map[string]any), &recs[i])
 	}
 }
 
 func TestWriteEntraCSV(t *testing.T) {
 	recs := writeTestRecords()
-	out := writeToBytes(t, FormatEntraCSV, recs)
+	out := writeTestBytes(t, FormatEntraCSV, recs)
 	if !bytes.HasPrefix(out, []byte("\xEF\xBB\xBF")) {
 		t.Fatal("no UTF-8 byte-order mark")
 	}
-	rows := readWrittenCSV(t, out[3:])
+	rows := writeTestReadCSV(t, out[3:])
 	if len(rows) != len(recs)+1 {
 		t.Fatalf("%d rows", len(rows))
 	}
@@ -433,7 +433,7 @@ func TestWriteEntraCSV(t *testing.T) {
 		{inv, "AdditionalDetail1Key", "invitedUserEmailAddress"},
 		{inv, "AdditionalDetail1Value", "eve@gmail.com"},
 		{inv, "AdditionalDetail2Key", ""},
-		{inv, "Target1DisplayName", hostileName},
+		{inv, "Target1DisplayName", writeTestHostileName},
 		{inv, "Target1UserPrincipalName", "eve_gmail.com#EXT#@example.onmicrosoft.com"},
 		{inv, "Target1ObjectId", "g1"},
 		{app, "ActorType", "App"},
@@ -480,7 +480,7 @@ func TestWriteFileEveryFormat(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(got, writeToBytes(t, f, recs)) {
+		if !bytes.Equal(got, writeTestBytes(t, f, recs)) {
 			t.Errorf("%s: file differs from WriteRecords output", f)
 		}
 	}
@@ -537,5 +537,18 @@ func TestWriteFileParquet(t *testing.T) {
 	}
 	if err := WriteFile(filepath.Join(t.TempDir(), "a\x00b"), FormatParquet, recs); err == nil {
 		t.Error("path with NUL accepted")
+	}
+}
+
+func TestWriteJSONStringMatchesEncodingJSON(t *testing.T) {
+	for _, s := range []string{"", "plain", writeTestHostileName, "tab\tcr\rbs\bff\fnul\x00del\x7f", "\u2028\u2029",
+		"bad utf8 \xff\xfe end", "\xc3", "C1 \u0085 bidi \u202a\u2066", "emoji 😀", `<>&'"\`} {
+		want, err := marshalNoHTMLEscape(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONString(nil, s); string(got) != string(want) {
+			t.Errorf("%q: got %s, want %s", s, got, want)
+		}
 	}
 }

@@ -151,3 +151,18 @@ func ids(rows []Alert) []string {
 	}
 	return out
 }
+
+func auditLogsNames() []string { return data.AuditLogsColumnNames() }
+
+// equalValue compares test values: times by instant, slices by content.
+func equalValue(got, want any) bool {
+	switch w := want.(type) {
+	case time.Time:
+		g, ok := got.(time.Time)
+		return ok && g.Equal(w)
+	case []string:
+		g, ok := got.([]string)
+		return ok && fmt.Sprint(g) == fmt.Sprint(w) && len(g) == len(w)
+	}
+	return got == want
+}

@@ -12,7 +12,7 @@ import (
 
 // cacheVersion is part of the cache table's name, so that a case file
 // written by an older guesthunt never serves a cache of another shape.
-const cacheVersion = 1
+const cacheVersion = 2
 
 // cachePrefix starts every cache table's name.
 const cachePrefix = "_hunt_invites_"
@@ -45,13 +45,18 @@ func buildCacheSQL(table string) string {
 	return `CREATE TABLE ` + table + ` AS
 WITH invites AS (
 	SELECT ` + all + `, _SourceId, _SourceRecord,
-		` + inviterUPNJSONSQL("InitiatedBy") + ` AS _j_upn,
-		json_extract(InitiatedBy, '$.user.id') AS _j_id,
-		json_extract(InitiatedBy, '$.user.ipAddress') AS _j_ip,
-		json_extract(TargetResources, '$[0].userPrincipalName') AS _j_target_upn,
-		json_extract(TargetResources, '$[0].id') AS _j_target_id
+		` + userJSONSQL("InitiatedBy") + ` AS _j_user,
+		json_extract(TargetResources, '$[0]') AS _j_target
 	FROM AuditLogs
 	WHERE ` + asciiEqualFoldSQL("OperationName", "$1") + `
+), fields AS (
+	SELECT *,
+		` + inviterUPNJSONSQL("_j_user") + ` AS _j_upn,
+		json_extract(_j_user, '$.id') AS _j_id,
+		json_extract(_j_user, '$.ipAddress') AS _j_ip,
+		json_extract(_j_target, '$.userPrincipalName') AS _j_target_upn,
+		json_extract(_j_target, '$.id') AS _j_target_id
+	FROM invites
 ), derived AS (
 	SELECT *,
 		epoch_ns(TimeGenerated) AS _h_ns,
@@ -61,13 +66,27 @@ WITH invites AS (
 		` + kustoToStringSQL("_j_ip") + ` AS _h_ip,
 		` + kustoToStringSQL("_j_target_upn") + ` AS _h_target_upn,
 		` + kustoToStringSQL("_j_target_id") + ` AS _h_target_id
-	FROM invites
+	FROM fields
 )
 SELECT ` + all + `, _SourceId, _SourceRecord,
 	_h_ns, _h_ok, _h_upn, lower(_h_upn) AS _h_upn_lower,
-	_h_aad_id, _h_ip, _h_target_upn, _h_target_id
+	_h_aad_id, _h_ip, _h_target_upn, _h_target_id,
+	` + previousInviteSQL("_h_upn") + ` AS _h_prev,
+	` + previousInviteSQL("lower(_h_upn)") + ` AS _h_prev_lower
 FROM derived
 ORDER BY _h_ns, _SourceId, _SourceRecord`
+}
+
+// previousInviteSQL is, for a successful invite with an inviter UPN, the
+// time of the same inviter's previous such invite (by key, in cache order);
+// NULL for other rows. The first invite of an inviter inside a detection
+// window is then the one whose previous invite is at or before the window
+// start, and that previous invite is the inviter's latest earlier one: the
+// rule needs nothing else from the history, so a run reads only the window.
+func previousInviteSQL(key string) string {
+	return `CASE WHEN _h_ok AND _h_upn <> '' THEN lag(_h_ns) OVER (
+		PARTITION BY _h_ok AND _h_upn <> '', ` + key + `
+		ORDER BY _h_ns, _SourceId, _SourceRecord) END`
 }
 
 const (

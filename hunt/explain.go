@@ -70,9 +70,11 @@ ORDER BY _h_upn`
 // AuditLogs itself (the cache holds invites only), so it scans all events.
 func otherOperationsSQL() string {
 	return `SELECT count(*) FROM (
-	SELECT ` + inviterUPNJSONSQL("InitiatedBy") + ` AS _j_upn FROM AuditLogs
-	WHERE TimeGenerated BETWEEN make_timestamp_ns($2) AND make_timestamp_ns($3)
-		AND NOT coalesce(` + asciiEqualFoldSQL("OperationName", "$4") + `, false)
+	SELECT ` + inviterUPNJSONSQL("_j_user") + ` AS _j_upn FROM (
+		SELECT ` + userJSONSQL("InitiatedBy") + ` AS _j_user FROM AuditLogs
+		WHERE TimeGenerated BETWEEN make_timestamp_ns($2) AND make_timestamp_ns($3)
+			AND NOT coalesce(` + asciiEqualFoldSQL("OperationName", "$4") + `, false)
+	)
 ) WHERE ` + kustoToStringSQL("_j_upn") + ` = $1`
 }
 

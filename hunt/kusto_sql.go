@@ -33,13 +33,19 @@ func kustoToStringSQL(j string) string {
 	END`, j)
 }
 
-// inviterUPNJSONSQL is parse_json(tostring(InitiatedBy.user)).userPrincipalName
-// as a JSON value. InitiatedBy.user is null when InitiatedBy is app-only, a
-// JSON string or null. When user is itself a string, tostring gives its text
-// and parse_json parses that text if it is JSON (else the result is a string,
-// whose property is null).
-func inviterUPNJSONSQL(initiatedBy string) string {
-	user := fmt.Sprintf("json_extract(%s, '$.user')", initiatedBy)
+// userJSONSQL is InitiatedBy.user: null when InitiatedBy is app-only, a
+// JSON string or null. Extract it once per row and pass the column to
+// inviterUPNJSONSQL, so that the whole InitiatedBy text is parsed once.
+func userJSONSQL(initiatedBy string) string {
+	return fmt.Sprintf("json_extract(%s, '$.user')", initiatedBy)
+}
+
+// inviterUPNJSONSQL is parse_json(tostring(user)).userPrincipalName as a JSON
+// value, given the column holding InitiatedBy.user. When user is an object,
+// tostring/parse_json give it back; when it is a string, tostring gives its
+// text and parse_json parses that text if it is JSON (else the result is a
+// string, whose property is null).
+func inviterUPNJSONSQL(user string) string {
 	return fmt.Sprintf(`CASE json_type(%[1]s)
 		WHEN 'VARCHAR' THEN CASE WHEN json_valid(json_extract_string(%[1]s, '$'))
 			THEN json_extract(CAST(json_extract_string(%[1]s, '$') AS JSON), '$.userPrincipalName') END

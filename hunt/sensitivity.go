@@ -31,19 +31,15 @@ func sensitivitySQL(table string, foldCase bool) string {
 	SELECT _h_upn AS upn, %[2]s AS k, count(*) AS invites FROM %[1]s
 	WHERE _h_ok AND _h_upn <> '' AND _h_ns > $1 AND _h_ns <= $2
 	GROUP BY _h_upn, %[2]s
-), earlier AS (
-	SELECT %[2]s AS k, max(_h_ns) AS last_ns FROM %[1]s
-	WHERE _h_ok AND _h_upn <> '' AND _h_ns <= $1 AND %[2]s IN (SELECT k FROM detected)
-	GROUP BY %[2]s
 ), inviters AS (
-	SELECT d.upn, d.invites, e.last_ns FROM detected d LEFT JOIN earlier e ON e.k = d.k
+	SELECT d.upn, d.invites, f.last_ns FROM detected d JOIN (%[3]s) f ON f.k = d.k
 ), flags AS (
 	SELECT b.days, i.upn, i.invites,
 		i.upn IS NOT NULL AND (i.last_ns IS NULL OR i.last_ns < $2 - b.days * 86400000000000) AS flagged
 	FROM range(1, $3 + 1) b(days) LEFT JOIN inviters i ON true
 )
 SELECT days, count(*) FILTER (WHERE flagged), coalesce(sum(invites) FILTER (WHERE flagged), 0)
-FROM flags GROUP BY days ORDER BY days`, table, matchKey(foldCase))
+FROM flags GROUP BY days ORDER BY days`, table, matchKey(foldCase), firstInWindowSQL(table, foldCase, "$1", "$2"))
 }
 
 // Sensitivity shows how the number of flagged inviters depends on the

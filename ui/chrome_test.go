@@ -49,13 +49,13 @@ func TestHeader(t *testing.T) {
 		t.Fatal("bidi control reached the header")
 	}
 	h.Coverage.BaselineCovered, h.Params.FoldCase = true, false
-	plain = ansi.Strip(Header(h, NewStyles(true, false), 60))
+	plain = ansi.Strip(Header(h, NewStyles(true, false), 80))
 	lines := strings.Split(plain, "\n")
-	if len(lines) != 2 || !strings.Contains(plain, "case-sensitive") {
+	if len(lines) != 2 || !strings.Contains(plain, "baseline 14d  window 1d  case-sensitive") {
 		t.Fatalf("covered header:\n%s", plain)
 	}
 	for _, l := range lines {
-		if ansi.StringWidth(l) > 60 {
+		if ansi.StringWidth(l) > 80 {
 			t.Fatalf("header line too wide: %q", l)
 		}
 	}

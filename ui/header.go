@@ -42,15 +42,16 @@ func Header(h HeaderInfo, st Styles, width int) string {
 	if p.AsOfNote != "" {
 		asOf += " (" + safe.Text(p.AsOfNote) + ")"
 	}
-	line2 := st.Label.Render("as of ") + st.Value.Render(asOf) +
-		st.Label.Render("  baseline ") + st.Value.Render(safe.Text(p.Baseline)) +
+	// Most important first: a narrow terminal cuts from the right.
+	line2 := st.Label.Render("baseline ") + st.Value.Render(safe.Text(p.Baseline)) +
 		st.Label.Render("  window ") + st.Value.Render(safe.Text(p.Window)) + "  "
 	if p.FoldCase {
 		// Sentinel compares case-sensitively: a folded run must say so.
-		line2 += st.Warning.Render("FOLD-CASE on (not Sentinel-exact)")
+		line2 += st.Warning.Render("FOLD-CASE (not Sentinel-exact)")
 	} else {
-		line2 += st.Label.Render("case-sensitive (as Sentinel)")
+		line2 += st.Label.Render("case-sensitive")
 	}
+	line2 += st.Label.Render("  as of ") + st.Value.Render(asOf)
 
 	lines := []string{line1, line2}
 	if !h.Coverage.BaselineCovered {

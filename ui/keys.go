@@ -23,11 +23,11 @@ type KeyMap struct {
 	Copy, Help, Quit key.Binding
 }
 
-// HelpEntry is one binding as shown in help; Hint puts it in the status bar's
-// short hints too.
+// HelpEntry is one binding as shown in help. A non-empty Hint is the short
+// description that also puts it in the status bar's hints.
 type HelpEntry struct {
 	Binding key.Binding
-	Hint    bool
+	Hint    string
 }
 
 // HelpSection is a titled group of bindings.
@@ -80,31 +80,43 @@ func NewKeyMap() KeyMap {
 // Sections groups the bindings for the help screen and the hint bar.
 func (k KeyMap) Sections() []HelpSection {
 	e := func(b key.Binding) HelpEntry { return HelpEntry{Binding: b} }
-	h := func(b key.Binding) HelpEntry { return HelpEntry{Binding: b, Hint: true} }
+	h := func(b key.Binding, hint string) HelpEntry { return HelpEntry{Binding: b, Hint: hint} }
 	return []HelpSection{
 		{Title: "Navigation", Entries: []HelpEntry{
 			e(k.Up), e(k.Down), e(k.PageUp), e(k.PageDown), e(k.Home), e(k.End),
 		}},
 		{Title: "Panes", Entries: []HelpEntry{
-			h(k.NextPane), e(k.PrevPane), h(k.Filter), h(k.Sort), e(k.SortReverse),
-			h(k.Detail), e(k.Back), h(k.Why),
+			h(k.NextPane, "pane"), e(k.PrevPane), h(k.Filter, "filter"), h(k.Sort, "sort"),
+			e(k.SortReverse), h(k.Detail, "detail"), e(k.Back), h(k.Why, "why"),
 		}},
 		{Title: "Parameters", Entries: []HelpEntry{
-			h(k.BaselineUp), h(k.BaselineDown), e(k.BaselineWeekUp), e(k.BaselineWeekDown),
+			h(k.BaselineUp, "baseline+1d"), h(k.BaselineDown, "baseline-1d"),
+			e(k.BaselineWeekUp), e(k.BaselineWeekDown),
 			e(k.Baseline), e(k.Window), e(k.AsOfBack), e(k.AsOfForward), e(k.AsOf),
 			e(k.AsOfReset), e(k.FoldCase),
 		}},
-		{Title: "Other", Entries: []HelpEntry{h(k.Copy), h(k.Help), h(k.Quit)}},
+		{Title: "Other", Entries: []HelpEntry{h(k.Copy, "copy"), h(k.Help, "help"), h(k.Quit, "quit")}},
 	}
 }
 
-// Hints are the enabled bindings flagged for the status bar, in help order.
-func (k KeyMap) Hints() []key.Binding {
-	var out []key.Binding
+// Hint is one key hint for the status bar.
+type Hint struct{ Key, Desc string }
+
+// Hints are the enabled bindings that have a hint, in the order they should be
+// dropped last-first when space runs out: help comes first, because it leads
+// to everything else.
+func (k KeyMap) Hints() []Hint {
+	var out []Hint
 	for _, s := range k.Sections() {
 		for _, e := range s.Entries {
-			if e.Hint && e.Binding.Enabled() {
-				out = append(out, e.Binding)
+			if e.Hint == "" || !e.Binding.Enabled() {
+				continue
+			}
+			hint := Hint{Key: e.Binding.Help().Key, Desc: e.Hint}
+			if e.Binding.Help() == k.Help.Help() {
+				out = append([]Hint{hint}, out...)
+			} else {
+				out = append(out, hint)
 			}
 		}
 	}

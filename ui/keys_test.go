@@ -110,8 +110,12 @@ func TestHelpScreenClipsWhenTiny(t *testing.T) {
 func TestHints(t *testing.T) {
 	k := NewKeyMap()
 	k.Why.SetEnabled(false)
-	for _, b := range k.Hints() {
-		if b.Help().Key == "w" {
+	hints := k.Hints()
+	if hints[0].Key != "?" {
+		t.Fatalf("help is not the first hint: %v", hints)
+	}
+	for _, b := range hints {
+		if b.Key == "w" {
 			t.Fatal("disabled binding shown as hint")
 		}
 	}

@@ -54,8 +54,7 @@ func StatusBar(info StatusInfo, k KeyMap, st Styles, width int) string {
 	room := width - ansi.StringWidth(left) - 2
 	var hints []string
 	used := 0
-	for _, b := range k.Hints() {
-		h := b.Help()
+	for _, h := range k.Hints() {
 		w := ansi.StringWidth(h.Key) + 1 + ansi.StringWidth(h.Desc)
 		if used > 0 {
 			w += 2

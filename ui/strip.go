@@ -8,8 +8,14 @@ import (
 	"charm.land/lipgloss/v2"
 )
 
-// bars are eighth blocks, lowest first.
-var bars = [...]string{"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"}
+// barGlyphs are eighth blocks, lowest first, each three bytes of UTF-8; a
+// const keeps the package free of mutable globals.
+const (
+	barGlyphs = "▁▂▃▄▅▆▇█"
+	barLevels = 8
+)
+
+func bar(level int) string { return barGlyphs[level*3 : level*3+3] }
 
 const (
 	glyphZero      = "·" // covered, nothing flagged
@@ -56,7 +62,7 @@ func Strip(points []SensitivityPoint, current, width int, st Styles) string {
 				firstUncovered = p.Days
 			}
 		case p.Flagged > 0:
-			g = bars[min((p.Flagged*len(bars)-1)/max(peak, 1), len(bars)-1)]
+			g = bar(min((p.Flagged*barLevels-1)/max(peak, 1), barLevels-1))
 		}
 		if lo+i == ci {
 			s = st.StripCurrent

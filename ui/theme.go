@@ -36,6 +36,13 @@ type Styles struct {
 	StripBar       lipgloss.Style
 	StripUncovered lipgloss.Style
 	StripCurrent   lipgloss.Style
+
+	// The detail view's record: JSON keys and string values apart from
+	// numbers and punctuation, so a long record can be scanned.
+	JSONKey    lipgloss.Style
+	JSONString lipgloss.Style
+	PaneTitle  lipgloss.Style
+	Message    lipgloss.Style // the line above the status bar: what just changed
 }
 
 // NewStyles builds the styles for a background (isDark, from
@@ -89,6 +96,10 @@ func NewStyles(isDark, noColor bool) Styles {
 		StripBar:       s.Foreground(barFg),
 		StripUncovered: s.Foreground(unCovFg),
 		StripCurrent:   s.Bold(true).Foreground(warn),
+		JSONKey:        s.Foreground(accent),
+		JSONString:     s.Foreground(c("#1F6F3F", "#8FD694")),
+		PaneTitle:      s.Bold(true).Foreground(text),
+		Message:        s.Foreground(text),
 	}
 }
 
@@ -115,5 +126,7 @@ func plainStyles() Styles {
 		HelpSection:  s.Bold(true).Underline(true),
 		HelpKey:      s.Bold(true),
 		StripCurrent: s.Bold(true).Reverse(true),
+		JSONKey:      s.Bold(true),
+		PaneTitle:    s.Bold(true),
 	}
 }

@@ -6,22 +6,74 @@ import (
 	"unicode"
 )
 
-// names gives short, familiar names for the invisible characters an analyst is
+// name gives short, familiar names for the invisible characters an analyst is
 // most likely to meet; every other hostile rune is shown by code point.
-var names = map[rune]string{
-	0x00AD: "SHY",
-	0x034F: "CGJ",
-	0x061C: "ALM",
-	0x115F: "HCF", 0x1160: "HJF", 0x3164: "HF", 0xFFA0: "HWHF",
-	0x180E: "MVS",
-	0x200B: "ZWSP", 0x200C: "ZWNJ", 0x200D: "ZWJ",
-	0x200E: "LRM", 0x200F: "RLM",
-	0x2028: "LSEP", 0x2029: "PSEP",
-	0x202A: "LRE", 0x202B: "RLE", 0x202C: "PDF", 0x202D: "LRO", 0x202E: "RLO",
-	0x2060: "WJ", 0x2061: "FA", 0x2062: "IT", 0x2063: "IS", 0x2064: "IP",
-	0x2066: "LRI", 0x2067: "RLI", 0x2068: "FSI", 0x2069: "PDI",
-	0xFEFF: "BOM",
-	0x00A0: "NBSP",
+func name(r rune) string {
+	switch r {
+	case 0x00A0:
+		return "NBSP"
+	case 0x00AD:
+		return "SHY"
+	case 0x034F:
+		return "CGJ"
+	case 0x061C:
+		return "ALM"
+	case 0x115F:
+		return "HCF"
+	case 0x1160:
+		return "HJF"
+	case 0x3164:
+		return "HF"
+	case 0xFFA0:
+		return "HWHF"
+	case 0x180E:
+		return "MVS"
+	case 0x200B:
+		return "ZWSP"
+	case 0x200C:
+		return "ZWNJ"
+	case 0x200D:
+		return "ZWJ"
+	case 0x200E:
+		return "LRM"
+	case 0x200F:
+		return "RLM"
+	case 0x2028:
+		return "LSEP"
+	case 0x2029:
+		return "PSEP"
+	case 0x202A:
+		return "LRE"
+	case 0x202B:
+		return "RLE"
+	case 0x202C:
+		return "PDF"
+	case 0x202D:
+		return "LRO"
+	case 0x202E:
+		return "RLO"
+	case 0x2060:
+		return "WJ"
+	case 0x2061:
+		return "FA"
+	case 0x2062:
+		return "IT"
+	case 0x2063:
+		return "IS"
+	case 0x2064:
+		return "IP"
+	case 0x2066:
+		return "LRI"
+	case 0x2067:
+		return "RLI"
+	case 0x2068:
+		return "FSI"
+	case 0x2069:
+		return "PDI"
+	case 0xFEFF:
+		return "BOM"
+	}
+	return ""
 }
 
 // marker returns the visible stand-in for r, or "" when r is drawn as is.
@@ -40,7 +92,7 @@ func marker(r rune) string {
 	if !hidden(r) {
 		return ""
 	}
-	if n, ok := names[r]; ok {
+	if n := name(r); n != "" {
 		return "‹" + n + "›"
 	}
 	return codePoint(r)

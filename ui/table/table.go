@@ -122,6 +122,10 @@ func (m *Model) SetSort(col int, desc bool) { m.sortCol, m.sortDesc = col, desc 
 // Sort returns the indicated sort column (-1 for none) and direction.
 func (m Model) Sort() (col int, desc bool) { return m.sortCol, m.sortDesc }
 
+// SetStyles replaces the styles (the background colour or NO_COLOR became
+// known after the table was made).
+func (m *Model) SetStyles(st Styles) { m.styles = st }
+
 // SetEmptyText sets what an empty table says.
 func (m *Model) SetEmptyText(s string) { m.empty = s }
 

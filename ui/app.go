@@ -1,0 +1,213 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/hunt"
+	"github.com/guesthunt/guesthunt/ui/table"
+)
+
+// Deps is what a workbench session needs from outside. One value per
+// session: SSH sessions each get their own.
+type Deps struct {
+	Engine *hunt.Engine
+	Store  *data.Store // for the original records in the detail view
+	Data   DataSetInfo
+	Params hunt.Params
+	// IsDark is the guess until the terminal answers tea.RequestBackgroundColor.
+	IsDark bool
+	// NoColor forces plain styles; NO_COLOR in the program's environment
+	// (tea.EnvMsg, the client's environment over SSH) also turns colour off.
+	NoColor bool
+	// Context bounds every engine call; nil means context.Background().
+	Context context.Context
+}
+
+type mode int
+
+const (
+	modeMain mode = iota
+	modeDetail
+	modeWhy
+	modeHelp
+)
+
+type pane int
+
+const (
+	paneInviters pane = iota
+	paneGuests
+)
+
+type promptKind int
+
+const (
+	promptNone promptKind = iota
+	promptBaseline
+	promptWindow
+	promptAsOf
+)
+
+// Model is the workbench's root model.
+type Model struct {
+	deps   Deps
+	keys   KeyMap
+	styles Styles
+
+	isDark, envNoColor bool
+	width, height      int
+
+	params   hunt.Params // what the latest request asked for
+	sensFor  hunt.Params // what the latest sensitivity request asked for
+	res      *hunt.Result
+	byUPN    map[string]guestRows // res.Rows by inviter, built once per result
+	sens     []hunt.SensitivityPoint
+	req      requests
+	runBusy  bool
+	sensBusy bool
+
+	inviters  table.Model
+	guests    table.Model
+	rows      inviterRows
+	selected  string // the selected inviter's UPN, kept across re-runs
+	focus     pane
+	filter    lineInput
+	filtering bool
+	sortCol   int
+	sortDesc  bool
+
+	mode     mode
+	helpFrom mode
+	prompt   lineInput
+	asking   promptKind
+	message  string
+	msgErr   bool
+
+	detail  detailMsg
+	why     whyMsg
+	loading bool // a detail or why answer is awaited
+	scroll  scrollPane
+}
+
+// New builds the workbench. Nothing runs until Init.
+func New(deps Deps) Model {
+	if deps.Context == nil {
+		deps.Context = context.Background()
+	}
+	if deps.Params == (hunt.Params{}) {
+		deps.Params = hunt.DefaultParams()
+	}
+	m := Model{
+		deps:    deps,
+		keys:    NewKeyMap(),
+		isDark:  deps.IsDark,
+		params:  deps.Params,
+		sortCol: -1,
+		filter:  lineInput{prompt: "/"},
+	}
+	m.styles = NewStyles(m.isDark, m.noColor())
+	m.inviters = table.New(inviterColumns(), m.keys.Table(), m.styles.Table)
+	m.inviters.SetEmptyText("running the rule…")
+	m.guests = table.New(guestColumns(), m.keys.Table(), m.styles.Table)
+	m.guests.SetEmptyText("no inviter selected")
+	m.guests.Blur()
+	return m
+}
+
+// Init asks the terminal for its background and starts the first run.
+func (m Model) Init() tea.Cmd {
+	// Init has a value receiver: the sequence numbers it issues must match
+	// those the model will expect, so the first requests are numbered here
+	// and in the model identically (1 and 2).
+	run := m.runRequest(1)
+	sens := m.sensRequest(2)
+	return tea.Batch(tea.RequestBackgroundColor, run, sens)
+}
+
+// The first run and sensitivity requests are issued by Init with fixed
+// sequence numbers; a fresh model expects exactly those.
+func (m *Model) expectInitial() {
+	if m.req.seq == 0 {
+		m.req.seq, m.req.run, m.req.sens = 2, 1, 2
+		m.sensFor = m.params
+		m.runBusy, m.sensBusy = true, true
+	}
+}
+
+func (m Model) runRequest(seq int) tea.Cmd {
+	if m.deps.Engine == nil {
+		return nil
+	}
+	return runCmd(m.deps.Context, m.deps.Engine, seq, m.params)
+}
+
+func (m Model) sensRequest(seq int) tea.Cmd {
+	if m.deps.Engine == nil {
+		return nil
+	}
+	return sensCmd(m.deps.Context, m.deps.Engine, seq, m.params)
+}
+
+func (m Model) noColor() bool { return m.deps.NoColor || m.envNoColor }
+
+// restyle rebuilds the styles after the background or NO_COLOR became known.
+func (m *Model) restyle() {
+	m.styles = NewStyles(m.isDark, m.noColor())
+	m.inviters.SetStyles(m.styles.Table)
+	m.guests.SetStyles(m.styles.Table)
+	m.relayout()
+}
+
+// Update routes a message: answers from the engine, terminal facts, then
+// keys (focused input first, then global keys, then the active view).
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m.expectInitial()
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.relayout()
+		return m, nil
+	case tea.EnvMsg:
+		// Only a value that parses as true counts, as NO_COLOR's users expect.
+		m.envNoColor, _ = strconv.ParseBool(msg.Getenv("NO_COLOR"))
+		m.restyle()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.isDark = msg.IsDark()
+		m.restyle()
+		return m, nil
+	case runMsg:
+		return m.onRun(msg), nil
+	case sensMsg:
+		return m.onSens(msg), nil
+	case detailMsg:
+		return m.onDetail(msg), nil
+	case whyMsg:
+		return m.onWhy(msg), nil
+	case table.HeaderClickMsg:
+		m = m.sortBy(msg.Col, m.sortCol == msg.Col && !m.sortDesc)
+		return m, nil
+	case tea.KeyPressMsg:
+		return m.onKey(msg)
+	case tea.PasteMsg:
+		switch {
+		case m.asking != promptNone:
+			m.prompt.update(msg)
+		case m.filtering:
+			m.filter.update(msg)
+			m.refilter()
+		}
+		return m, nil
+	case tea.MouseWheelMsg, tea.MouseClickMsg:
+		return m.onMouse(msg.(tea.MouseMsg))
+	}
+	return m, nil
+}
+
+// say puts a line in the message line; isErr shows it as an error.
+func (m *Model) say(text string, isErr bool) {
+	m.message, m.msgErr = text, isErr
+}

@@ -1,0 +1,48 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/guesthunt/guesthunt/hunt"
+)
+
+// BenchmarkKeyPress100kInviters: one key press through the root model (route,
+// table, guests pane follow) plus the full View, with 100,000 inviters in the
+// pane at 160x40. The budget is 16 ms (one frame at 60 Hz).
+func BenchmarkKeyPress100kInviters(b *testing.B) {
+	const n = 100000
+	p := hunt.DefaultParams()
+	res := &hunt.Result{Params: p, AsOf: t0, Coverage: hunt.Coverage{BaselineCovered: true}}
+	for i := range n {
+		upn := fmt.Sprintf("inviter%06d@contoso.onmicrosoft.com", i)
+		at := t0.Add(-time.Duration(i) * time.Second)
+		res.Inviters = append(res.Inviters, summary(upn, 1+i%3, at))
+		for j := range 1 + i%3 {
+			res.Rows = append(res.Rows, alert(upn, fmt.Sprintf("g%d_%d_example.com#EXT#@contoso.onmicrosoft.com", i, j), at))
+		}
+	}
+	var pts []hunt.SensitivityPoint
+	for d := 1; d <= 90; d++ {
+		pts = append(pts, hunt.SensitivityPoint{BaselineDays: d, Inviters: n - d, Covered: d < 40})
+	}
+	var m tea.Model = New(Deps{Params: p, IsDark: true})
+	for _, msg := range []tea.Msg{tea.WindowSizeMsg{Width: 160, Height: 40}, runMsg{seq: 1, params: p, res: res}, sensMsg{seq: 2, params: p, points: pts}} {
+		m, _ = m.Update(msg)
+	}
+	if m.(Model).rows.Len() != n {
+		b.Fatalf("%d rows", m.(Model).rows.Len())
+	}
+	down := press("j")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		m, _ = m.Update(down)
+		_ = m.View()
+	}
+	if per := b.Elapsed() / time.Duration(b.N); per > 16*time.Millisecond {
+		b.Errorf("%s per key press, budget 16ms", per)
+	}
+}

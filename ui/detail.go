@@ -1,0 +1,152 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/guesthunt/guesthunt/ui/safe"
+)
+
+// The event detail: the alert's entity mappings, where the record came from,
+// and the original record as the export holds it, pretty-printed.
+
+// styled sanitizes s and styles its plain runs with st and its markers with
+// mark, so a marker never passes for data.
+func styled(s string, st, mark lipgloss.Style) string {
+	var b strings.Builder
+	for _, sg := range safe.Segments(s) {
+		if sg.Marker {
+			b.WriteString(mark.Render(sg.Text))
+		} else {
+			b.WriteString(st.Render(sg.Text))
+		}
+	}
+	return b.String()
+}
+
+// field draws "label value" with the value from the data.
+func field(st Styles, label, value string) string {
+	if value == "" {
+		value = "(empty)"
+		return st.Label.Render(label+" ") + st.Dim.Render(value)
+	}
+	return st.Label.Render(label+" ") + styled(value, st.Value, st.Marker)
+}
+
+// detailLines lays the detail out for width; it is rebuilt on resize and
+// theme change, from the message that brought the record.
+func detailLines(d detailMsg, st Styles, width int) []string {
+	a := d.alert
+	lines := []string{
+		st.Title.Render("Event detail") + "  " + styled(a.TimeGenerated.UTC().Format(kustoTime), st.Value, st.Marker) +
+			"  " + styled(a.OperationName, st.Value, st.Marker) + "  " + styled(a.Result, st.Value, st.Marker),
+	}
+	src := "(unknown file)"
+	if d.source.Path != "" {
+		src = filepath.Base(d.source.Path)
+	}
+	loc := fmt.Sprintf("%s:%d", src, d.raw.Line)
+	if d.raw.Line == 0 {
+		loc = src
+	}
+	lines = append(lines,
+		st.Label.Render("Source ")+styled(loc, st.Value, st.Marker)+
+			st.Dim.Render(fmt.Sprintf("  (record %d of %s)", a.SourceRecord, safe.Text(string(d.source.Format)))),
+		"",
+		st.HelpSection.Render("Entities (as the rule maps them)"),
+		"  "+st.Label.Render("Account inviter  ")+field(st, "FullName", a.InitiatingUserPrincipalName)+"  "+
+			field(st, "Name", a.InitiatingAccountName)+"  "+field(st, "UPNSuffix", a.InitiatingAccountUPNSuffix)+"  "+
+			field(st, "AadUserId", a.InitiatingAadUserId),
+		"  "+st.Label.Render("Account guest    ")+field(st, "FullName", a.TargetUserPrincipalName)+"  "+
+			field(st, "Name", a.TargetAccountName)+"  "+field(st, "UPNSuffix", a.TargetAccountUPNSuffix)+"  "+
+			field(st, "AadUserId", a.TargetAadUserId),
+		"  "+st.Label.Render("IP               ")+field(st, "Address", a.InitiatingIPAddress),
+		"",
+		st.HelpSection.Render("Original record"),
+	)
+	if d.err != nil {
+		lines = append(lines, st.Error.Render("cannot show the record: ")+styled(d.err.Error(), st.Value, st.Marker))
+		return wrapAll(lines, width)
+	}
+	for _, l := range prettyRecord(d.raw.Raw) {
+		lines = append(lines, highlightJSONLine(l, st))
+	}
+	return wrapAll(lines, width)
+}
+
+// prettyRecord indents a JSON record; any other text (a CSV row) is shown
+// as it is, line by line.
+func prettyRecord(raw []byte) []string {
+	var buf bytes.Buffer
+	if json.Indent(&buf, bytes.TrimSpace(raw), "", "  ") == nil {
+		return strings.Split(buf.String(), "\n")
+	}
+	return strings.Split(string(raw), "\n")
+}
+
+// highlightJSONLine colours keys and string values of one line of indented
+// JSON. Everything passes through ui/safe: the record is attacker text.
+func highlightJSONLine(line string, st Styles) string {
+	var b strings.Builder
+	plain := lipgloss.NewStyle()
+	for i := 0; i < len(line); {
+		if line[i] != '"' {
+			j := strings.IndexByte(line[i:], '"')
+			if j < 0 {
+				j = len(line) - i
+			}
+			b.WriteString(styled(line[i:i+j], plain, st.Marker))
+			i += j
+			continue
+		}
+		end := stringEnd(line, i)
+		tok := line[i:end]
+		rest := strings.TrimLeft(line[end:], " ")
+		s := st.JSONString
+		if strings.HasPrefix(rest, ":") {
+			s = st.JSONKey
+		}
+		b.WriteString(styled(tok, s, st.Marker))
+		i = end
+	}
+	return b.String()
+}
+
+// stringEnd returns the index just past the JSON string starting at i.
+func stringEnd(s string, i int) int {
+	for j := i + 1; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return len(s)
+}
+
+// wrapAll wraps styled lines at width, keeping styles across the break.
+func wrapAll(lines []string, width int) []string {
+	if width <= 0 {
+		return lines
+	}
+	var out []string
+	for _, l := range lines {
+		if ansi.StringWidth(l) <= width {
+			out = append(out, l)
+			continue
+		}
+		out = append(out, strings.Split(ansi.Hardwrap(l, width, true), "\n")...)
+	}
+	return out
+}
+
+// rf adapts a style to the func(string) string that ui/safe takes.
+func rf(st lipgloss.Style) func(string) string {
+	return func(s string) string { return st.Render(s) }
+}

@@ -1,0 +1,133 @@
+package ui
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/guesthunt/guesthunt/hunt"
+	"github.com/guesthunt/guesthunt/ui/table"
+)
+
+// The inviters pane: one row per flagged inviter. The list is small (one row
+// per new inviter), so filtering and sorting happen in memory on the result
+// the engine already returned, never with another query.
+
+// rowTime is how the panes show instants: the detail view has the full tick.
+const rowTime = "2006-01-02 15:04:05"
+
+func inviterColumns() []table.Column {
+	return []table.Column{
+		{Title: "Inviter", Width: 24, Flex: 1},
+		{Title: "Invites", Width: 7},
+		{Title: "Guests", Width: 6},
+		{Title: "Source IPs", Width: 15},
+		{Title: "First invite", Width: 19},
+		{Title: "Last invite", Width: 19},
+		{Title: "Latest earlier invite", Width: 19},
+	}
+}
+
+// compareInviters orders two inviters by column col (the order s cycles
+// through; -1 keeps the engine's order: first invite, then UPN).
+func compareInviters(col int, a, b hunt.InviterSummary) int {
+	switch col {
+	case 0:
+		return cmp.Compare(a.UPN, b.UPN)
+	case 1:
+		return cmp.Compare(a.Invites, b.Invites)
+	case 2:
+		return cmp.Compare(a.DistinctGuests, b.DistinctGuests)
+	case 3:
+		return cmp.Compare(strings.Join(a.SourceIPs, ","), strings.Join(b.SourceIPs, ","))
+	case 4:
+		return a.FirstInvite.Compare(b.FirstInvite)
+	case 5:
+		return a.LastInvite.Compare(b.LastInvite)
+	case 6:
+		// "never" sorts before any instant: the newest inviters first.
+		return cmp.Or(cmp.Compare(b2i(a.HasEarlierInvite), b2i(b.HasEarlierInvite)),
+			a.LatestEarlierInvite.Compare(b.LatestEarlierInvite))
+	}
+	return 0
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// inviterRows is the pane's Source: indexes into the engine's summaries,
+// filtered and sorted, formatted only when the table draws a row.
+type inviterRows struct {
+	all   []hunt.InviterSummary
+	index []int
+}
+
+func (r inviterRows) Len() int { return len(r.index) }
+
+func (r inviterRows) Row(i int) []string {
+	s := r.all[r.index[i]]
+	earlier := "never"
+	if s.HasEarlierInvite {
+		earlier = s.LatestEarlierInvite.UTC().Format(rowTime)
+	}
+	return []string{
+		s.UPN, fmt.Sprint(s.Invites), fmt.Sprint(s.DistinctGuests), ipsCell(s.SourceIPs),
+		s.FirstInvite.UTC().Format(rowTime), s.LastInvite.UTC().Format(rowTime), earlier,
+	}
+}
+
+// at returns the summary shown on row i.
+func (r inviterRows) at(i int) (hunt.InviterSummary, bool) {
+	if i < 0 || i >= len(r.index) {
+		return hunt.InviterSummary{}, false
+	}
+	return r.all[r.index[i]], true
+}
+
+// find returns the row showing upn, or -1.
+func (r inviterRows) find(upn string) int {
+	for i, j := range r.index {
+		if r.all[j].UPN == upn {
+			return i
+		}
+	}
+	return -1
+}
+
+func ipsCell(ips []string) string {
+	switch len(ips) {
+	case 0:
+		return ""
+	case 1:
+		return ips[0]
+	}
+	return fmt.Sprintf("%s +%d", ips[0], len(ips)-1)
+}
+
+// newInviterRows filters by a case-insensitive substring of the UPN (the
+// filter is matched against the raw UPN, so typing part of a name finds it
+// even when the name carries hidden characters) and sorts stably.
+func newInviterRows(all []hunt.InviterSummary, filter string, sortCol int, desc bool) inviterRows {
+	f := strings.ToLower(filter)
+	idx := make([]int, 0, len(all))
+	for i, s := range all {
+		if f == "" || strings.Contains(strings.ToLower(s.UPN), f) {
+			idx = append(idx, i)
+		}
+	}
+	if sortCol >= 0 {
+		slices.SortStableFunc(idx, func(a, b int) int {
+			c := compareInviters(sortCol, all[a], all[b])
+			if desc {
+				c = -c
+			}
+			return c
+		})
+	}
+	return inviterRows{all: all, index: idx}
+}

@@ -1,0 +1,203 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/guesthunt/guesthunt/hunt"
+	"github.com/guesthunt/guesthunt/ui/safe"
+)
+
+// Screen layout, top to bottom: header (2-3 lines), sensitivity strip (2),
+// inviters pane (title + table), guests pane (title + table), message line,
+// status bar. Detail and why-flagged replace strip and panes.
+
+const (
+	stripHeight = 2
+	chromeLines = 2 // message line and status bar
+)
+
+func (m Model) headerInfo() HeaderInfo {
+	d := m.deps.Data
+	h := HeaderInfo{Data: d, Params: paramsInfo(m.params, m.resolvedAsOf()), Coverage: CoverageInfo{BaselineCovered: true}}
+	if m.res != nil {
+		if d.From.IsZero() {
+			h.Data.From, h.Data.To = m.res.Coverage.DataFrom, m.res.Coverage.DataTo
+		}
+		// The header describes what is on screen, not a request in flight.
+		h.Params = paramsInfo(m.res.Params, m.res.AsOf)
+		h.Coverage = CoverageInfo{BaselineCovered: m.res.Coverage.BaselineCovered, Note: m.res.Coverage.Note}
+	}
+	return h
+}
+
+func (m Model) headerHeight() int {
+	if m.res != nil && !m.res.Coverage.BaselineCovered {
+		return 3
+	}
+	return 2
+}
+
+// paneHeights splits what is left between the two tables (each including
+// its header row), inviters first.
+func (m Model) paneHeights() (inv, guests int) {
+	avail := m.height - m.headerHeight() - stripHeight - 2 - chromeLines
+	inv = max(avail/2, 2)
+	return inv, max(avail-inv, 2)
+}
+
+// guestsOrigin is the screen row of the guests table's header, and its height.
+func (m Model) guestsOrigin() (y, h int) {
+	inv, g := m.paneHeights()
+	return m.headerHeight() + stripHeight + 1 + inv + 1, g
+}
+
+// relayout sizes every part for the current terminal and theme.
+func (m *Model) relayout() {
+	inv, g := m.paneHeights()
+	top := m.headerHeight() + stripHeight + 1
+	m.inviters.SetSize(m.width, inv)
+	m.inviters.SetOrigin(0, top)
+	m.guests.SetSize(m.width, g)
+	m.guests.SetOrigin(0, top+inv+1)
+	m.scroll.setSize(m.width, max(m.height-m.headerHeight()-chromeLines, 1))
+	switch m.mode {
+	case modeDetail:
+		if !m.loading {
+			off := m.scroll.offset
+			m.scroll.setContent(detailLines(m.detail, m.styles, m.width))
+			m.scroll.offset = off
+			m.scroll.scroll(0)
+		}
+	case modeWhy:
+		if !m.loading {
+			off := m.scroll.offset
+			m.scroll.setContent(whyLines(m.why, m.styles, m.width))
+			m.scroll.offset = off
+			m.scroll.scroll(0)
+		}
+	}
+}
+
+// View draws the screen. It only reads state: nothing here waits on DuckDB.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "guesthunt"
+	return v
+}
+
+func (m Model) render() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	if TooSmall(m.width, m.height) {
+		return TooSmallView(m.width, m.height, m.styles)
+	}
+	if m.mode == modeHelp {
+		return HelpView(m.keys, m.styles, m.width, m.height)
+	}
+	parts := []string{Header(m.headerInfo(), m.styles, m.width)}
+	switch m.mode {
+	case modeDetail, modeWhy:
+		if m.loading {
+			body := make([]string, m.scroll.height)
+			body[0] = m.styles.Dim.Render("loading…")
+			parts = append(parts, strings.Join(body, "\n"))
+		} else {
+			parts = append(parts, m.scroll.view())
+		}
+	default:
+		parts = append(parts,
+			Strip(m.stripPoints(), baselineDays(m.shownParams().Baseline), m.width, m.styles),
+			m.paneTitle(paneInviters), m.inviters.View(),
+			m.paneTitle(paneGuests), m.guests.View())
+	}
+	parts = append(parts, m.messageLine(), StatusBar(m.statusInfo(), m.keys, m.styles, m.width))
+	return strings.Join(parts, "\n")
+}
+
+func (m Model) stripPoints() []SensitivityPoint {
+	out := make([]SensitivityPoint, len(m.sens))
+	for i, p := range m.sens {
+		out[i] = SensitivityPoint{Days: p.BaselineDays, Flagged: p.Inviters, Covered: p.Covered}
+	}
+	return out
+}
+
+// shownParams are the parameters of what is on screen.
+func (m Model) shownParams() hunt.Params {
+	if m.res != nil {
+		return m.res.Params
+	}
+	return m.params
+}
+
+func (m Model) paneTitle(p pane) string {
+	st := m.styles
+	mark := "  "
+	if m.focus == p {
+		mark = "▶ "
+	}
+	var title string
+	if p == paneInviters {
+		n := 0
+		if m.res != nil {
+			n = len(m.res.Inviters)
+		}
+		title = st.PaneTitle.Render(mark+"New inviters") + st.Dim.Render(fmt.Sprintf("  %d shown of %d flagged", m.rows.Len(), n))
+		if f := m.filter.Value(); f != "" && !m.filtering {
+			title += st.Dim.Render("  filter ") + safe.StyledLine(f, 30, rf(st.Value), rf(st.Marker))
+		}
+	} else {
+		title = st.PaneTitle.Render(mark + "Guests invited by ")
+		if m.selected == "" {
+			title += st.Dim.Render("(none selected)")
+		} else {
+			title += safe.StyledLine(m.selected, m.width/2, rf(st.Value), rf(st.Marker)) +
+				st.Dim.Render(fmt.Sprintf("  %s", plural(m.guests.Len(), "invite")))
+		}
+	}
+	return ansi.Truncate(title, m.width, "…")
+}
+
+func (m Model) messageLine() string {
+	st := m.styles
+	switch {
+	case m.asking != promptNone:
+		return m.prompt.view(st, m.width)
+	case m.filtering:
+		return m.filter.view(st, m.width)
+	case m.message == "":
+		return ""
+	case m.msgErr:
+		return st.Error.Render("✗ ") + safe.StyledLine(m.message, m.width-2, rf(st.Error), rf(st.Marker))
+	}
+	return safe.StyledLine(m.message, m.width, rf(st.Message), rf(st.Marker))
+}
+
+func (m Model) statusInfo() StatusInfo {
+	info := StatusInfo{Querying: m.runBusy || m.sensBusy || m.loading, Filter: m.filter.Value()}
+	if m.res != nil {
+		info.QueryTime = m.res.Elapsed
+	}
+	switch m.mode {
+	case modeDetail, modeWhy:
+		first, _, total := m.scroll.position()
+		info.Row, info.Rows = first, total
+		return info
+	}
+	t := m.inviters
+	if m.focus == paneGuests {
+		t = m.guests
+	}
+	info.Row, info.Rows = t.Cursor()+1, t.Len()
+	if m.sortCol >= 0 {
+		info.SortColumn = inviterColumns()[m.sortCol].Title
+		info.SortDesc = m.sortDesc
+	}
+	return info
+}

@@ -1,0 +1,126 @@
+package ui
+
+import (
+	"fmt"
+
+	"github.com/guesthunt/guesthunt/hunt"
+)
+
+// Answers from the engine. Each is accepted only when it answers the latest
+// request of its kind; anything older is for parameters no longer asked for.
+
+func (m Model) onRun(msg runMsg) Model {
+	if msg.seq != m.req.run {
+		return m // stale
+	}
+	m.runBusy = false
+	if msg.err != nil {
+		m.say("rule failed: "+msg.err.Error(), true)
+		if m.res == nil {
+			m.inviters.SetEmptyText("the rule could not run: see the message below")
+		}
+		return m
+	}
+	var before []hunt.InviterSummary
+	var prev hunt.Params
+	first := m.res == nil
+	if !first {
+		before, prev = m.res.Inviters, m.res.Params
+	}
+	m.res = msg.res
+	m.byUPN = make(map[string]guestRows, len(msg.res.Inviters))
+	for _, a := range msg.res.Rows {
+		m.byUPN[a.InitiatingUserPrincipalName] = append(m.byUPN[a.InitiatingUserPrincipalName], a)
+	}
+	m.inviters.SetEmptyText("no inviter is flagged at these parameters")
+	was := m.selected
+	m.refilter()
+	switch {
+	case first:
+		m.say(fmt.Sprintf("%s flagged (%s)", plural(len(msg.res.Inviters), "inviter"), plural(len(msg.res.Rows), "alert row")), false)
+	default:
+		added, removed := inviterDelta(before, msg.res.Inviters)
+		text := fmt.Sprintf("+%d / -%d inviters", added, removed)
+		if d := describeParams(prev, msg.res.Params); d != "" {
+			text = d + ": " + text
+		}
+		if was != "" && m.selected != was {
+			text += "; the selected inviter is no longer flagged"
+		}
+		m.say(text, false)
+	}
+	if m.mode == modeWhy && m.why.ex != nil && m.why.ex.Params != msg.res.Params {
+		m.say(m.message+" (the why-flagged view is for the earlier parameters: press w again)", false)
+	}
+	return m
+}
+
+func (m Model) onSens(msg sensMsg) Model {
+	if msg.seq != m.req.sens {
+		return m
+	}
+	m.sensBusy = false
+	if msg.err != nil {
+		m.sens = nil
+		m.say("sensitivity failed: "+msg.err.Error(), true)
+		return m
+	}
+	m.sens = msg.points
+	return m
+}
+
+func (m Model) onDetail(msg detailMsg) Model {
+	if msg.seq != m.req.detail || m.mode != modeDetail {
+		return m
+	}
+	m.loading = false
+	m.detail = msg
+	m.scroll.setContent(detailLines(msg, m.styles, m.width))
+	return m
+}
+
+func (m Model) onWhy(msg whyMsg) Model {
+	if msg.seq != m.req.why || m.mode != modeWhy {
+		return m
+	}
+	m.loading = false
+	m.why = msg
+	m.scroll.setContent(whyLines(msg, m.styles, m.width))
+	return m
+}
+
+// refilter rebuilds the inviter rows from the result, filter and sort, and
+// puts the cursor back on the selected inviter when it is still listed.
+func (m *Model) refilter() {
+	var all []hunt.InviterSummary
+	if m.res != nil {
+		all = m.res.Inviters
+	}
+	m.rows = newInviterRows(all, m.filter.Value(), m.sortCol, m.sortDesc)
+	m.inviters.SetSource(m.rows)
+	if i := m.rows.find(m.selected); i >= 0 {
+		m.inviters.SetCursor(i)
+	}
+	m.syncSelection(true)
+}
+
+// syncSelection follows the inviter cursor: the guests pane shows the
+// selected inviter's rows. force rebuilds them even for the same inviter
+// (a new result).
+func (m *Model) syncSelection(force bool) {
+	s, ok := m.rows.at(m.inviters.Cursor())
+	upn := ""
+	if ok {
+		upn = s.UPN
+	}
+	if upn == m.selected && !force {
+		return
+	}
+	m.selected = upn
+	rows := sortedByTime(m.byUPN[upn])
+	m.guests.SetSource(rows)
+	m.guests.SetCursor(0)
+	if !ok {
+		m.guests.SetEmptyText("no inviter selected")
+	}
+}

@@ -1,0 +1,327 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/guesthunt/guesthunt/hunt"
+)
+
+// onKey routes a key press: an open prompt or filter box takes every key
+// (so typing "q" into the filter does not quit), then the global keys, then
+// the active view.
+func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if msg.String() == "ctrl+c" {
+		return m, tea.Quit
+	}
+	if m.asking != promptNone {
+		return m.onPromptKey(msg)
+	}
+	if m.filtering {
+		return m.onFilterKey(msg), nil
+	}
+	switch {
+	case key.Matches(msg, m.keys.Quit):
+		return m, tea.Quit
+	case key.Matches(msg, m.keys.Help):
+		if m.mode == modeHelp {
+			m.mode = m.helpFrom
+		} else {
+			m.helpFrom, m.mode = m.mode, modeHelp
+		}
+		return m, nil
+	}
+	switch m.mode {
+	case modeHelp:
+		if key.Matches(msg, m.keys.Back) {
+			m.mode = m.helpFrom
+		}
+		return m, nil
+	case modeDetail, modeWhy:
+		return m.onPagerKey(msg)
+	}
+	return m.onMainKey(msg)
+}
+
+func (m Model) onPagerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(msg, m.keys.Back):
+		m.mode, m.loading = modeMain, false
+		return m, nil
+	case key.Matches(msg, m.keys.Copy):
+		if m.mode == modeDetail && m.detail.raw.Raw != nil {
+			m.say(fmt.Sprintf("copied the record (%d bytes) to the clipboard (OSC 52)", len(m.detail.raw.Raw)), false)
+			return m, tea.SetClipboard(string(m.detail.raw.Raw))
+		}
+		if m.mode == modeWhy && m.why.upn != "" {
+			m.say("copied the inviter UPN to the clipboard (OSC 52)", false)
+			return m, tea.SetClipboard(m.why.upn)
+		}
+		return m, nil
+	}
+	m.scroll.update(msg, m.keys)
+	return m, nil
+}
+
+func (m Model) onMainKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
+		m.setFocus(1 - m.focus)
+	case key.Matches(msg, k.Filter):
+		m.setFocus(paneInviters)
+		m.filtering = true
+	case key.Matches(msg, k.Back):
+		if m.filter.Value() != "" {
+			m.filter.value = nil
+			m.refilter()
+			m.say("filter cleared", false)
+		}
+	case key.Matches(msg, k.Sort):
+		m = m.sortBy((m.sortCol+1)%len(inviterColumns()), m.sortDesc)
+	case key.Matches(msg, k.SortReverse):
+		col := m.sortCol
+		if col < 0 {
+			col = 4 // the engine's order is by first invite
+		}
+		m = m.sortBy(col, !m.sortDesc)
+	case key.Matches(msg, k.Detail):
+		if m.focus == paneInviters {
+			if m.guests.Len() > 0 {
+				m.setFocus(paneGuests)
+			}
+			return m, nil
+		}
+		return m.openDetail()
+	case key.Matches(msg, k.Why):
+		return m.openWhy()
+	case key.Matches(msg, k.Copy):
+		return m.copySelection()
+	case key.Matches(msg, k.BaselineUp):
+		return m.changeParams(shiftBaseline(m.params, day))
+	case key.Matches(msg, k.BaselineDown):
+		return m.changeParams(shiftBaseline(m.params, -day))
+	case key.Matches(msg, k.BaselineWeekUp):
+		return m.changeParams(shiftBaseline(m.params, 7*day))
+	case key.Matches(msg, k.BaselineWeekDown):
+		return m.changeParams(shiftBaseline(m.params, -7*day))
+	case key.Matches(msg, k.AsOfBack):
+		return m.changeParams(shiftAsOf(m.params, m.resolvedAsOf(), -day))
+	case key.Matches(msg, k.AsOfForward):
+		return m.changeParams(shiftAsOf(m.params, m.resolvedAsOf(), day))
+	case key.Matches(msg, k.AsOfReset):
+		p := m.params
+		p.AsOf = hunt.AsOf{Mode: hunt.AsOfLatest}
+		return m.changeParams(p, nil)
+	case key.Matches(msg, k.FoldCase):
+		p := m.params
+		p.FoldCase = !p.FoldCase
+		return m.changeParams(p, nil)
+	case key.Matches(msg, k.Baseline):
+		m.ask(promptBaseline, "baseline (e.g. 14d, 36h): ", hunt.FormatTimespan(m.params.Baseline))
+	case key.Matches(msg, k.Window):
+		m.ask(promptWindow, "window (e.g. 1d, 12h): ", hunt.FormatTimespan(m.params.Window))
+	case key.Matches(msg, k.AsOf):
+		m.ask(promptAsOf, "as of (latest, now or RFC 3339): ", m.params.AsOf.String())
+	default:
+		m.updateFocusedTable(msg)
+	}
+	return m, nil
+}
+
+// resolvedAsOf is the instant the next [ or ] moves from: the one already
+// asked for when fixed (so presses add up before the answer arrives), else
+// the one the last run resolved.
+func (m Model) resolvedAsOf() time.Time {
+	if m.params.AsOf.Mode == hunt.AsOfFixed {
+		return m.params.AsOf.At
+	}
+	if m.res != nil {
+		return m.res.AsOf
+	}
+	return time.Time{}
+}
+
+func (m *Model) updateFocusedTable(msg tea.Msg) {
+	if m.focus == paneInviters {
+		m.inviters, _ = m.inviters.Update(msg)
+		m.syncSelection(false)
+		return
+	}
+	m.guests, _ = m.guests.Update(msg)
+}
+
+func (m *Model) setFocus(p pane) {
+	m.focus = p
+	if p == paneInviters {
+		m.inviters.Focus()
+		m.guests.Blur()
+	} else {
+		m.inviters.Blur()
+		m.guests.Focus()
+	}
+}
+
+func (m Model) sortBy(col int, desc bool) Model {
+	m.sortCol, m.sortDesc = col, desc
+	m.inviters.SetSort(col, desc)
+	m.refilter()
+	return m
+}
+
+func (m Model) onFilterKey(msg tea.KeyPressMsg) Model {
+	// Arrows still move through the matches while typing.
+	if key.Matches(msg, m.keys.Up) && msg.Text == "" || key.Matches(msg, m.keys.Down) && msg.Text == "" {
+		m.updateFocusedTable(msg)
+		return m
+	}
+	switch m.filter.update(msg) {
+	case inputCommit:
+		m.filtering = false
+	case inputCancel:
+		m.filtering = false
+		m.filter.value = nil
+	}
+	m.refilter()
+	return m
+}
+
+func (m *Model) ask(kind promptKind, prompt, value string) {
+	m.asking = kind
+	m.prompt = lineInput{prompt: prompt, value: []rune(value)}
+}
+
+func (m Model) onPromptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch m.prompt.update(msg) {
+	case inputCancel:
+		m.asking = promptNone
+		return m, nil
+	case inputEdited:
+		return m, nil
+	}
+	kind, v := m.asking, m.prompt.Value()
+	m.asking = promptNone
+	p := m.params
+	var err error
+	switch kind {
+	case promptBaseline:
+		p.Baseline, err = hunt.ParseTimespan(v)
+	case promptWindow:
+		p.Window, err = hunt.ParseTimespan(v)
+	case promptAsOf:
+		p.AsOf, err = hunt.ParseAsOf(v)
+	}
+	return m.changeParams(p, err)
+}
+
+// changeParams starts a re-run for p in the background. The panes keep the
+// last result until the new one arrives.
+func (m Model) changeParams(p hunt.Params, err error) (tea.Model, tea.Cmd) {
+	if err == nil {
+		err = p.Validate()
+	}
+	if err != nil {
+		m.say(err.Error(), true)
+		return m, nil
+	}
+	if p == m.params {
+		return m, nil
+	}
+	old := m.params
+	m.params = p
+	m.say("running: "+describeParams(old, p)+"…", false)
+	m.req.run = m.req.next()
+	m.runBusy = true
+	var cmds []tea.Cmd
+	if m.deps.Engine != nil {
+		ctx := swap(m.deps.Context, &m.req.cancelRun)
+		cmds = append(cmds, runCmd(ctx, m.deps.Engine, m.req.run, p))
+	}
+	if sensitivityChanged(m.sensFor, p) {
+		m.sensFor = p
+		m.req.sens = m.req.next()
+		m.sensBusy = true
+		if m.deps.Engine != nil {
+			ctx := swap(m.deps.Context, &m.req.cancelSens)
+			cmds = append(cmds, sensCmd(ctx, m.deps.Engine, m.req.sens, p))
+		}
+	}
+	return m, tea.Batch(cmds...)
+}
+
+func (m Model) openDetail() (tea.Model, tea.Cmd) {
+	rows, ok := m.guests.Source().(guestRows)
+	if !ok || m.guests.Cursor() >= len(rows) {
+		return m, nil
+	}
+	a := rows[m.guests.Cursor()]
+	m.mode, m.loading = modeDetail, true
+	m.detail = detailMsg{alert: a}
+	m.scroll.setContent(nil)
+	m.req.detail = m.req.next()
+	ctx := swap(m.deps.Context, &m.req.cancelDetail)
+	return m, detailCmd(ctx, m.deps.Store, m.req.detail, a)
+}
+
+func (m Model) openWhy() (tea.Model, tea.Cmd) {
+	if m.selected == "" {
+		m.say("no inviter selected", true)
+		return m, nil
+	}
+	m.mode, m.loading = modeWhy, true
+	m.why = whyMsg{upn: m.selected}
+	m.scroll.setContent(nil)
+	m.req.why = m.req.next()
+	if m.deps.Engine == nil {
+		return m, nil
+	}
+	ctx := swap(m.deps.Context, &m.req.cancelWhy)
+	return m, whyCmd(ctx, m.deps.Engine, m.req.why, m.params, m.selected)
+}
+
+// copySelection copies the raw value (hidden characters included: they are
+// evidence) through OSC 52, which also works over SSH.
+func (m Model) copySelection() (tea.Model, tea.Cmd) {
+	if m.focus == paneGuests {
+		if rows, ok := m.guests.Source().(guestRows); ok && m.guests.Cursor() < len(rows) {
+			upn := rows[m.guests.Cursor()].TargetUserPrincipalName
+			m.say("copied the guest UPN to the clipboard (OSC 52)", false)
+			return m, tea.SetClipboard(upn)
+		}
+		return m, nil
+	}
+	if m.selected == "" {
+		return m, nil
+	}
+	m.say("copied the inviter UPN to the clipboard (OSC 52)", false)
+	return m, tea.SetClipboard(m.selected)
+}
+
+func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
+	if m.asking != promptNone || m.filtering || m.mode == modeHelp {
+		return m, nil
+	}
+	if m.mode != modeMain {
+		m.scroll.update(msg, m.keys)
+		return m, nil
+	}
+	y := msg.Mouse().Y
+	gy, _ := m.guestsOrigin()
+	if _, click := msg.(tea.MouseClickMsg); click {
+		if y >= gy {
+			m.setFocus(paneGuests)
+		} else {
+			m.setFocus(paneInviters)
+		}
+	}
+	var cmd tea.Cmd
+	if y >= gy {
+		m.guests, _ = m.guests.Update(msg) // its header clicks do not sort
+	} else {
+		m.inviters, cmd = m.inviters.Update(msg)
+		m.syncSelection(false)
+	}
+	return m, cmd
+}

@@ -1,0 +1,67 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/guesthunt/guesthunt/hunt"
+)
+
+// whyLines turns the engine's explanation of one inviter into lines: the
+// verdict first, then the evidence for it, then what would change it.
+func whyLines(w whyMsg, st Styles, width int) []string {
+	title := st.Title.Render("Why flagged: ") + styled(w.upn, st.Value, st.Marker)
+	if w.err != nil {
+		return wrapAll([]string{title, "", st.Error.Render("cannot explain: ") + styled(w.err.Error(), st.Value, st.Marker)}, width)
+	}
+	x := w.ex
+	ts := x.AsOf.UTC().Format(kustoTime)
+	verdict := st.Warning.Render("FLAGGED")
+	if !x.Flagged {
+		verdict = st.Value.Render("not flagged")
+	}
+	lines := []string{
+		title,
+		"",
+		st.Label.Render("Verdict   ") + verdict + st.Label.Render(" at as-of ") + st.Value.Render(ts),
+		st.Label.Render("Rule      ") + styled(x.Params.String(), st.Value, st.Marker),
+		st.Label.Render("Matching  ") + styled(x.Matching, st.Value, st.Marker),
+		"",
+		st.HelpSection.Render("Detection window"),
+		fmt.Sprintf("  (%s, %s]: %s by exactly this UPN",
+			x.BaselineTo.UTC().Format(kustoTime), ts, plural(x.WindowInvites, "qualifying invite")),
+		"",
+		st.HelpSection.Render("Baseline"),
+		fmt.Sprintf("  [%s, %s]", x.BaselineFrom.UTC().Format(kustoTime), x.BaselineTo.UTC().Format(kustoTime)),
+		"  " + plural(x.BaselineInvites, "successful invite") + " by exactly this UPN",
+		"  " + plural(x.BaselineFailedInvites, "invite") + " that did not succeed (the rule ignores them)",
+		"  " + plural(x.BaselineOtherOperations, "other operation") + " initiated by this UPN (the rule ignores them)",
+	}
+	if x.BaselineCaseVariantInvites > 0 {
+		lines = append(lines, "  "+plural(x.BaselineCaseVariantInvites, "successful invite")+
+			" by another spelling: "+styled(strings.Join(x.CaseVariants, ", "), st.Value, st.Marker))
+		if !x.Params.FoldCase {
+			lines = append(lines, "  "+st.Warning.Render("Sentinel's !in is case-sensitive: with fold-case (f) they would clear this inviter"))
+		}
+	}
+	lines = append(lines, "", st.HelpSection.Render("History"))
+	if x.HasEarlierInvite {
+		lines = append(lines,
+			"  latest earlier successful invite: "+st.Value.Render(x.LatestEarlierInvite.UTC().Format(kustoTime)),
+			fmt.Sprintf("  a baseline of %s (%d days) or longer would reach it and clear this inviter",
+				hunt.FormatTimespan(x.ClearingBaseline), x.ClearingBaselineDays))
+	} else {
+		lines = append(lines, "  no successful invite before the window anywhere in the data: flagged at every baseline length")
+	}
+	if !x.Coverage.BaselineCovered {
+		lines = append(lines, "", st.Warning.Render("⚠ ")+styled(x.Coverage.Note, st.Warning, st.Marker))
+	}
+	return wrapAll(lines, width)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
