@@ -12,12 +12,15 @@ import (
 // walked recursively (in name order, so loads are reproducible) and "-" is
 // standard input, copied to a temp file so DuckDB can read it and the detail
 // view can find its records again. Paths that cannot be used are reported.
-func (s *Store) expandInputs(paths []string) ([]sourceFile, []FileReport) {
+func (s *Store) expandInputs(paths []string, stdin io.Reader) ([]sourceFile, []FileReport) {
+	if stdin == nil {
+		stdin = os.Stdin
+	}
 	var files []sourceFile
 	var problems []FileReport
 	for _, p := range paths {
 		if p == "-" {
-			spool, err := s.spoolStdin(os.Stdin)
+			spool, err := s.spoolStdin(stdin)
 			if err != nil {
 				problems = append(problems, FileReport{Path: "-", Error: "read standard input: " + err.Error()})
 				continue

@@ -17,6 +17,8 @@ type LoadOptions struct {
 	// Strict stops the load at the first file with a rejected record or a
 	// read error; that file is rolled back (files before it stay loaded).
 	Strict bool
+	// Stdin is what the path "-" reads (os.Stdin when nil).
+	Stdin io.Reader
 }
 
 // ErrStrict is wrapped by the error a strict load stops with.
@@ -29,7 +31,7 @@ var ErrStrict = errors.New("strict load stopped")
 func (s *Store) Load(ctx context.Context, paths []string, opt LoadOptions) (LoadReport, error) {
 	start := time.Now()
 	var report LoadReport
-	inputs, problems := s.expandInputs(paths)
+	inputs, problems := s.expandInputs(paths, opt.Stdin)
 	report.Files = append(report.Files, problems...)
 	if opt.Strict && len(problems) > 0 {
 		report.Elapsed = time.Since(start)

@@ -1,24 +1,21 @@
 package data
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
-	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" database/sql driver
 )
 
-// parquetBatchRows is how many records one INSERT carries. A few rows per
-// statement beat one; larger statements got slower again (binding cost), so
-// this stays small. Throughput is roughly 1.5-2k records/s on this machine.
-const parquetBatchRows = 16
-
 // writeParquetFile writes recs as Parquet with the canonical columns and
-// types, by way of an in-memory DuckDB table.
+// types. The records go through the same canonical NDJSON and conversions as
+// a load (canonical_json.go, load_sql.go), so a written Parquet file reads
+// back to exactly what was written, at DuckDB's columnar speed.
 func writeParquetFile(path string, recs []Record) error {
 	if strings.ContainsRune(path, 0) {
 		return errors.New("parquet path contains a NUL byte")
@@ -26,125 +23,47 @@ func writeParquetFile(path string, recs []Record) error {
 	if path == "" {
 		return errors.New("parquet path is empty")
 	}
+	tmp, err := os.CreateTemp("", "guesthunt-parquet-*.ndjson")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	w := bufio.NewWriterSize(tmp, 1<<20)
+	enc := newCanonicalEncoder(w)
+	for i := range recs {
+		if err := enc.encode(recs[i]); err != nil {
+			return err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	// One connection: an in-memory database must not be split across a pool.
-	db.SetMaxOpenConns(1)
-	ctx := context.Background()
-
-	if _, err := db.ExecContext(ctx, parquetCreateTable()); err != nil {
-		return fmt.Errorf("parquet: create table: %w", err)
+	cols := make([]string, len(AuditLogsColumns))
+	for i, c := range AuditLogsColumns {
+		cols[i] = quoteIdent(c.Name)
 	}
-	if err := parquetInsert(ctx, db, recs); err != nil {
-		return fmt.Errorf("parquet: %w", err)
+	// An empty file would give read_json nothing to bind columns from.
+	from := fmt.Sprintf("read_json(%s, format='newline_delimited', records=true, columns=%s, maximum_object_size=268435456) r",
+		sqlString(tmp.Name()), jsonColumnsArg())
+	if len(recs) == 0 {
+		from = "(SELECT " + strings.Repeat("NULL::VARCHAR, ", len(cols)-1) + "NULL::VARCHAR) r(" + strings.Join(cols, ", ") + ") WHERE false"
 	}
-	// COPY takes no parameter for its target, so the path goes in as a
-	// string literal with its quotes doubled (NUL was rejected above).
-	copySQL := "COPY t TO " + sqlStringLiteral(path) + " (FORMAT parquet)"
-	if _, err := db.ExecContext(ctx, copySQL); err != nil {
+	// COPY takes no parameter for its target, so the path goes in as a string
+	// literal with its quotes doubled (NUL was rejected above). The select's
+	// trailing parameter (the loader's source id) is unused here.
+	query := "COPY (SELECT * EXCLUDE (_unused) FROM (" + strings.Replace(canonicalSelect(from), ", ? FROM", ", 0 AS _unused FROM", 1) +
+		") c(" + strings.Join(cols, ", ") + ", _unused)) TO " + sqlString(path) + " (FORMAT parquet)"
+	if _, err := db.ExecContext(context.Background(), query); err != nil {
 		return fmt.Errorf("parquet: write %s: %w", path, err)
 	}
 	return nil
-}
-
-func sqlStringLiteral(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
-}
-
-func parquetCreateTable() string {
-	cols := make([]string, len(AuditLogsColumns))
-	for i, c := range AuditLogsColumns {
-		cols[i] = quoteIdent(c.Name) + " " + c.Type
-	}
-	return "CREATE TABLE t (" + strings.Join(cols, ", ") + ")"
-}
-
-// parquetRowPlaceholders casts each parameter to its column type: times and
-// JSON travel as text so that no driver conversion can drop the 100 ns ticks.
-func parquetRowPlaceholders() string {
-	p := make([]string, len(AuditLogsColumns))
-	for i, c := range AuditLogsColumns {
-		switch c.Type {
-		case TypeTime, TypeDynamic, TypeLong:
-			p[i] = "CAST(? AS " + c.Type + ")"
-		default:
-			p[i] = "?"
-		}
-	}
-	return "(" + strings.Join(p, ", ") + ")"
-}
-
-func parquetInsert(ctx context.Context, db *sql.DB, recs []Record) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	row := parquetRowPlaceholders()
-	var stmt *sql.Stmt
-	stmtRows := 0
-	for start := 0; start < len(recs); start += parquetBatchRows {
-		batch := recs[start:min(start+parquetBatchRows, len(recs))]
-		if stmtRows != len(batch) {
-			if stmt != nil {
-				stmt.Close()
-			}
-			query := "INSERT INTO t VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", len(batch)), ", ")
-			if stmt, err = tx.PrepareContext(ctx, query); err != nil {
-				return err
-			}
-			stmtRows = len(batch)
-		}
-		args := make([]any, 0, len(batch)*len(AuditLogsColumns))
-		for i := range batch {
-			args = append(args, parquetArgs(&batch[i])...)
-		}
-		if _, err := stmt.ExecContext(ctx, args...); err != nil {
-			stmt.Close()
-			return fmt.Errorf("insert record %d..%d: %w", start+1, start+len(batch), err)
-		}
-	}
-	if stmt != nil {
-		stmt.Close()
-	}
-	return tx.Commit()
-}
-
-// parquetArgs are r's cells as driver values; absent times, durations and
-// dynamic values are NULL, strings stay strings ("" included).
-func parquetArgs(r *Record) []any {
-	cells := canonicalCells(r)
-	args := make([]any, len(cells))
-	for i, cell := range cells {
-		switch v := cell.(type) {
-		case string:
-			args[i] = v
-		case time.Time:
-			if !v.IsZero() {
-				args[i] = ToTick(v).Format("2006-01-02 15:04:05.0000000")
-			}
-		case *int64:
-			if v != nil {
-				args[i] = *v
-			}
-		case json.RawMessage:
-			if text, ok := dynamicText(v); ok {
-				args[i] = parquetJSONText(text)
-			}
-		}
-	}
-	return args
-}
-
-// parquetJSONText keeps valid JSON as is; other text would make the JSON
-// cast fail and lose the whole file, so it is stored as a JSON string.
-func parquetJSONText(text string) string {
-	if json.Valid([]byte(text)) {
-		return text
-	}
-	quoted, _ := json.Marshal(text)
-	return string(quoted)
 }

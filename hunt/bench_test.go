@@ -23,21 +23,10 @@ func benchEngine(b *testing.B) *Engine {
 			b.Fatal(err)
 		}
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	recs := make([]data.Record, n)
-	span := int64(30 * day)
-	for i := range recs {
-		upn := fmt.Sprintf("user%04d@contoso.com", rng.IntN(2000))
-		at := ago(time.Duration(rng.Int64N(span)).Truncate(tick))
-		if rng.IntN(100) < 3 {
-			recs[i] = invite(upn, at, withTarget(fmt.Sprintf("g%d_example.org#EXT#@contoso.onmicrosoft.com", i)))
-		} else {
-			recs[i] = other(upn, at, "Update user")
-		}
-		recs[i].Id = fmt.Sprintf("Directory_%d", i)
-	}
+	recs := benchEngineRecords(n)
 	start := time.Now()
 	e := newEngine(b, recs...)
+	recs = nil
 	b.Logf("loaded %d events in %v", n, time.Since(start))
 	start = time.Now()
 	if _, err := e.cacheFor(context.Background()); err != nil {
@@ -78,4 +67,23 @@ func BenchmarkHunt(b *testing.B) {
 			}
 		}
 	})
+}
+
+// benchEngineRecords generates n events over 30 days before asOfT, 3% of
+// them invites, by 2,000 users.
+func benchEngineRecords(n int) []data.Record {
+	rng := rand.New(rand.NewPCG(1, 2))
+	recs := make([]data.Record, n)
+	span := int64(30 * day)
+	for i := range recs {
+		upn := fmt.Sprintf("user%04d@contoso.com", rng.IntN(2000))
+		at := ago(time.Duration(rng.Int64N(span)).Truncate(tick))
+		if rng.IntN(100) < 3 {
+			recs[i] = invite(upn, at, withTarget(fmt.Sprintf("g%d_example.org#EXT#@contoso.onmicrosoft.com", i)))
+		} else {
+			recs[i] = other(upn, at, "Update user")
+		}
+		recs[i].Id = fmt.Sprintf("Directory_%d", i)
+	}
+	return recs
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -67,15 +68,41 @@ ORDER BY _h_upn`
 
 // otherOperationsSQL counts events in [$2, $3] that are not
 // "Invite external user" and were initiated by exactly $1. It reads
-// AuditLogs itself (the cache holds invites only), so it scans all events.
-func otherOperationsSQL() string {
+// AuditLogs itself (the cache holds invites only). With prefilter, rows
+// whose InitiatedBy text holds neither $1 nor any backslash are skipped
+// before any JSON is parsed: a JSON string without escapes appears verbatim
+// in the text, so such rows cannot yield $1 (see literalInText for when
+// that reasoning applies).
+func otherOperationsSQL(prefilter bool) string {
+	skip := ""
+	if prefilter {
+		skip = `AND (contains(CAST(InitiatedBy AS VARCHAR), $1) OR contains(CAST(InitiatedBy AS VARCHAR), '\'))`
+	}
 	return `SELECT count(*) FROM (
 	SELECT ` + inviterUPNJSONSQL("_j_user") + ` AS _j_upn FROM (
 		SELECT ` + userJSONSQL("InitiatedBy") + ` AS _j_user FROM AuditLogs
 		WHERE TimeGenerated BETWEEN make_timestamp_ns($2) AND make_timestamp_ns($3)
 			AND NOT coalesce(` + asciiEqualFoldSQL("OperationName", "$4") + `, false)
+			` + skip + `
 	)
 ) WHERE ` + kustoToStringSQL("_j_upn") + ` = $1`
+}
+
+// literalInText reports whether a value equal to upn must appear verbatim
+// in any JSON text that holds it without backslash escapes: true unless upn
+// has characters JSON must escape, or looks like a number (tostring of a
+// JSON number need not match its text: 1e3 gives "1000").
+func literalInText(upn string) bool {
+	numeric := true
+	for _, r := range upn {
+		if r < 0x20 || r == '"' || r == '\\' {
+			return false
+		}
+		if !strings.ContainsRune("0123456789.eE+-", r) {
+			numeric = false
+		}
+	}
+	return !numeric
 }
 
 // Explain says why upn is or is not flagged under p.
@@ -117,7 +144,7 @@ func (e *Engine) Explain(ctx context.Context, p Params, upn string) (*Explanatio
 			}
 		}
 		var other int64
-		err = db.QueryRowContext(ctx, otherOperationsSQL(), upn, from, to, inviteOperationLower).Scan(&other)
+		err = db.QueryRowContext(ctx, otherOperationsSQL(literalInText(upn)), upn, from, to, inviteOperationLower).Scan(&other)
 		if err != nil {
 			return fmt.Errorf("explain: other operations: %w", err)
 		}

@@ -29,13 +29,21 @@ func styled(s string, st, mark lipgloss.Style) string {
 	return b.String()
 }
 
-// field draws "label value" with the value from the data.
-func field(st Styles, label, value string) string {
-	if value == "" {
-		value = "(empty)"
-		return st.Label.Render(label+" ") + st.Dim.Render(value)
+// entity draws one entity mapping, a field a line, values from the data.
+func entity(st Styles, kind string, fields [][2]string) []string {
+	var out []string
+	for i, f := range fields {
+		head := fmt.Sprintf("  %-18s", "")
+		if i == 0 {
+			head = fmt.Sprintf("  %-18s", kind)
+		}
+		v := st.Dim.Render("(empty)")
+		if f[1] != "" {
+			v = styled(f[1], st.Value, st.Marker)
+		}
+		out = append(out, st.Label.Render(head+fmt.Sprintf("%-10s", f[0]))+v)
 	}
-	return st.Label.Render(label+" ") + styled(value, st.Value, st.Marker)
+	return out
 }
 
 // detailLines lays the detail out for width; it is rebuilt on resize and
@@ -59,13 +67,17 @@ func detailLines(d detailMsg, st Styles, width int) []string {
 			st.Dim.Render(fmt.Sprintf("  (record %d of %s)", a.SourceRecord, safe.Text(string(d.source.Format)))),
 		"",
 		st.HelpSection.Render("Entities (as the rule maps them)"),
-		"  "+st.Label.Render("Account inviter  ")+field(st, "FullName", a.InitiatingUserPrincipalName)+"  "+
-			field(st, "Name", a.InitiatingAccountName)+"  "+field(st, "UPNSuffix", a.InitiatingAccountUPNSuffix)+"  "+
-			field(st, "AadUserId", a.InitiatingAadUserId),
-		"  "+st.Label.Render("Account guest    ")+field(st, "FullName", a.TargetUserPrincipalName)+"  "+
-			field(st, "Name", a.TargetAccountName)+"  "+field(st, "UPNSuffix", a.TargetAccountUPNSuffix)+"  "+
-			field(st, "AadUserId", a.TargetAadUserId),
-		"  "+st.Label.Render("IP               ")+field(st, "Address", a.InitiatingIPAddress),
+	)
+	lines = append(lines, entity(st, "Account (inviter)", [][2]string{
+		{"FullName", a.InitiatingUserPrincipalName}, {"Name", a.InitiatingAccountName},
+		{"UPNSuffix", a.InitiatingAccountUPNSuffix}, {"AadUserId", a.InitiatingAadUserId},
+	})...)
+	lines = append(lines, entity(st, "Account (guest)", [][2]string{
+		{"FullName", a.TargetUserPrincipalName}, {"Name", a.TargetAccountName},
+		{"UPNSuffix", a.TargetAccountUPNSuffix}, {"AadUserId", a.TargetAadUserId},
+	})...)
+	lines = append(lines, entity(st, "IP", [][2]string{{"Address", a.InitiatingIPAddress}})...)
+	lines = append(lines,
 		"",
 		st.HelpSection.Render("Original record"),
 	)
@@ -76,7 +88,55 @@ func detailLines(d detailMsg, st Styles, width int) []string {
 	for _, l := range prettyRecord(d.raw.Raw) {
 		lines = append(lines, highlightJSONLine(l, st))
 	}
+	// Log Analytics exports hold dynamic columns as JSON text inside a
+	// string; decoded below for reading, while the record above stays as
+	// the file has it.
+	for _, dc := range dynamicColumns(d.raw.Raw) {
+		lines = append(lines, "", st.HelpSection.Render("Decoded "+dc.name))
+		for _, l := range dc.lines {
+			lines = append(lines, highlightJSONLine(l, st))
+		}
+	}
 	return wrapAll(lines, width)
+}
+
+type dynamicColumn struct {
+	name  string
+	lines []string
+}
+
+// dynamicColumns finds top-level string values of a JSON record that hold a
+// JSON object or array themselves, in record order, indented.
+func dynamicColumns(raw []byte) []dynamicColumn {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil
+	}
+	var out []dynamicColumn
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		name, _ := tok.(string)
+		var v json.RawMessage
+		if dec.Decode(&v) != nil {
+			return out
+		}
+		var text string
+		if json.Unmarshal(v, &text) != nil {
+			continue
+		}
+		t := strings.TrimSpace(text)
+		if t == "" || (t[0] != '{' && t[0] != '[') || t == "[]" || t == "{}" {
+			continue
+		}
+		var buf bytes.Buffer
+		if json.Indent(&buf, []byte(t), "", "  ") == nil {
+			out = append(out, dynamicColumn{name: name, lines: strings.Split(buf.String(), "\n")})
+		}
+	}
+	return out
 }
 
 // prettyRecord indents a JSON record; any other text (a CSV row) is shown
@@ -131,7 +191,17 @@ func stringEnd(s string, i int) int {
 }
 
 // wrapAll wraps styled lines at width, keeping styles across the break.
+// Record text is cut at the width exactly (no space is lost: the record is
+// evidence); prose is wrapped at word boundaries by wrapWords.
 func wrapAll(lines []string, width int) []string {
+	return wrapWith(lines, width, func(l string) string { return ansi.Hardwrap(l, width, true) })
+}
+
+func wrapWords(lines []string, width int) []string {
+	return wrapWith(lines, width, func(l string) string { return ansi.Wrap(l, width, "") })
+}
+
+func wrapWith(lines []string, width int, wrap func(string) string) []string {
 	if width <= 0 {
 		return lines
 	}
@@ -141,7 +211,7 @@ func wrapAll(lines []string, width int) []string {
 			out = append(out, l)
 			continue
 		}
-		out = append(out, strings.Split(ansi.Hardwrap(l, width, true), "\n")...)
+		out = append(out, strings.Split(wrap(l), "\n")...)
 	}
 	return out
 }

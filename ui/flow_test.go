@@ -194,7 +194,7 @@ func TestWorkbenchFlowOnDemo(t *testing.T) {
 	f.keys("enter", "enter", "enter")
 	m = f.until("detail", func(m Model) bool { return m.mode == modeDetail && !m.loading })
 	v := ansi.Strip(m.View().Content)
-	for _, w := range []string{"Event detail", "demo-tenant-seed1.ndjson:", "FullName jonas.berg@", "Address 203.0.113.66", `"OperationName": "Invite external user"`} {
+	for _, w := range []string{"Event detail", "demo-tenant-seed1.ndjson:", "FullName  jonas.berg@", "Address   203.0.113.66", `"OperationName": "Invite external user"`} {
 		if !strings.Contains(v, w) {
 			t.Errorf("detail misses %q:\n%s", w, v)
 		}

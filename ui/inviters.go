@@ -14,8 +14,13 @@ import (
 // per new inviter), so filtering and sorting happen in memory on the result
 // the engine already returned, never with another query.
 
-// rowTime is how the panes show instants: the detail view has the full tick.
-const rowTime = "2006-01-02 15:04:05"
+// rowTime is how the guests pane shows instants, summaryTime the inviters
+// pane (to minutes, leaving room for the UPN); the detail view has the full
+// tick.
+const (
+	rowTime     = "2006-01-02 15:04:05"
+	summaryTime = "2006-01-02 15:04"
+)
 
 func inviterColumns() []table.Column {
 	return []table.Column{
@@ -23,9 +28,9 @@ func inviterColumns() []table.Column {
 		{Title: "Invites", Width: 7},
 		{Title: "Guests", Width: 6},
 		{Title: "Source IPs", Width: 15},
-		{Title: "First invite", Width: 19},
-		{Title: "Last invite", Width: 19},
-		{Title: "Latest earlier invite", Width: 19},
+		{Title: "First invite", Width: 16},
+		{Title: "Last invite", Width: 16},
+		{Title: "Latest earlier", Width: 16},
 	}
 }
 
@@ -73,11 +78,11 @@ func (r inviterRows) Row(i int) []string {
 	s := r.all[r.index[i]]
 	earlier := "never"
 	if s.HasEarlierInvite {
-		earlier = s.LatestEarlierInvite.UTC().Format(rowTime)
+		earlier = s.LatestEarlierInvite.UTC().Format(summaryTime)
 	}
 	return []string{
 		s.UPN, fmt.Sprint(s.Invites), fmt.Sprint(s.DistinctGuests), ipsCell(s.SourceIPs),
-		s.FirstInvite.UTC().Format(rowTime), s.LastInvite.UTC().Format(rowTime), earlier,
+		s.FirstInvite.UTC().Format(summaryTime), s.LastInvite.UTC().Format(summaryTime), earlier,
 	}
 }
 

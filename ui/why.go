@@ -12,7 +12,7 @@ import (
 func whyLines(w whyMsg, st Styles, width int) []string {
 	title := st.Title.Render("Why flagged: ") + styled(w.upn, st.Value, st.Marker)
 	if w.err != nil {
-		return wrapAll([]string{title, "", st.Error.Render("cannot explain: ") + styled(w.err.Error(), st.Value, st.Marker)}, width)
+		return wrapWords([]string{title, "", st.Error.Render("cannot explain: ") + styled(w.err.Error(), st.Value, st.Marker)}, width)
 	}
 	x := w.ex
 	ts := x.AsOf.UTC().Format(kustoTime)
@@ -56,7 +56,7 @@ func whyLines(w whyMsg, st Styles, width int) []string {
 	if !x.Coverage.BaselineCovered {
 		lines = append(lines, "", st.Warning.Render("⚠ ")+styled(x.Coverage.Note, st.Warning, st.Marker))
 	}
-	return wrapAll(lines, width)
+	return wrapWords(lines, width)
 }
 
 func plural(n int, noun string) string {

@@ -28,14 +28,19 @@ func newHuntCommand(io streams) *cobra.Command {
 			return runHunt(cmd, io, hf, df, args)
 		},
 	}
+	addParamFlags(cmd, &hf)
+	cmd.Flags().StringVar(&hf.format, "format", "table", "output: table, json, ndjson or csv")
+	addDataFlags(cmd, &df)
+	return cmd
+}
+
+// addParamFlags adds the rule's parameters.
+func addParamFlags(cmd *cobra.Command, hf *huntFlags) {
 	f := cmd.Flags()
 	f.StringVar(&hf.asOf, "as-of", "latest", `the instant the rule runs at: "latest" (the newest TimeGenerated loaded), "now", or RFC 3339`)
 	f.StringVar(&hf.baseline, "baseline", "14d", "baseline length, Kusto timespan (14d, 36h, 1.5d)")
 	f.StringVar(&hf.window, "window", "1d", "detection window length, Kusto timespan")
 	f.BoolVar(&hf.foldCase, "fold-case", false, "compare inviter UPNs case-insensitively (Kusto's !in is case-sensitive)")
-	f.StringVar(&hf.format, "format", "table", "output: table, json, ndjson or csv")
-	addDataFlags(cmd, &df)
-	return cmd
 }
 
 func addDataFlags(cmd *cobra.Command, df *dataFlags) {

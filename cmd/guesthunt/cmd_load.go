@@ -29,7 +29,7 @@ func newLoadCommand(io streams) *cobra.Command {
 				return usageError{err}
 			}
 			defer store.Close()
-			report, loadErr := store.Load(cmd.Context(), args, data.LoadOptions{Strict: df.strict})
+			report, loadErr := store.Load(cmd.Context(), args, data.LoadOptions{Strict: df.strict, Stdin: io.in})
 			if format == "json" {
 				enc := json.NewEncoder(io.out)
 				enc.SetIndent("", "  ")

@@ -36,7 +36,7 @@ func openDataset(ctx context.Context, io streams, df dataFlags, paths []string) 
 	ds := &dataset{store: store}
 	switch {
 	case len(paths) > 0:
-		ds.report, err = store.Load(ctx, paths, data.LoadOptions{Strict: df.strict})
+		ds.report, err = store.Load(ctx, paths, data.LoadOptions{Strict: df.strict, Stdin: io.in})
 		ds.report.WriteText(io.err, io.safe)
 		if err != nil {
 			store.Close()

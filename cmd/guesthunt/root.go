@@ -5,8 +5,10 @@ import (
 )
 
 func newRootCommand(io streams) *cobra.Command {
+	hf := huntFlags{format: "table"}
+	var df dataFlags
 	root := &cobra.Command{
-		Use:   "guesthunt",
+		Use:   "guesthunt [PATH...|--db FILE]",
 		Short: "Hunt for guest-invitation abuse in Entra ID audit logs",
 		Long: `guesthunt loads Entra ID audit-log exports (Log Analytics/Sentinel, Microsoft Graph,
 diagnostic settings, the Entra portal, Parquet) into embedded DuckDB and runs the
@@ -18,9 +20,11 @@ Without a path or --db it works on a built-in demo tenant.`,
 		Args:          cobra.ArbitraryArgs,
 		// Until the workbench lands, the bare command prints the hunt.
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runHunt(cmd, io, huntFlags{format: "table"}, dataFlags{seed: 1}, args)
+			return runHunt(cmd, io, hf, df, args)
 		},
 	}
+	addParamFlags(root, &hf)
+	addDataFlags(root, &df)
 	root.SetOut(io.out)
 	root.SetErr(io.err)
 	root.SetIn(io.in)

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/guesthunt/guesthunt/data/demo"
+)
+
+type result struct {
+	code          int
+	stdout, stderr string
+}
+
+func runCLI(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, streams{in: strings.NewReader(stdin), out: &out, err: &errb})
+	return result{code, out.String(), errb.String()}
+}
+
+func TestHuntDemoJSON(t *testing.T) {
+	r := runCLI(t, "", "hunt", "--format", "json")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil {
+		t.Fatalf("json: %v\n%s", err, r.stdout)
+	}
+	want := 0
+	for _, c := range demo.Cases() {
+		want += c.FlaggedRows
+	}
+	if len(rows) != want {
+		t.Fatalf("%d rows, want %d (the planted cases)", len(rows), want)
+	}
+	seven := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$`)
+	for _, row := range rows {
+		if ts, _ := row["TimeGenerated"].(string); !seven.MatchString(ts) {
+			t.Errorf("TimeGenerated %q is not RFC 3339 UTC with 7 digits", ts)
+		}
+		if _, ok := row["TargetUserPrincipalName"].(string); !ok {
+			t.Errorf("TargetUserPrincipalName is %v, want a string (\"\" where Kusto gives \"\")", row["TargetUserPrincipalName"])
+		}
+	}
+	// Keys come in Sentinel's column order.
+	first := strings.Index(r.stdout, `"TimeGenerated"`)
+	last := strings.Index(r.stdout, `"TargetAccountUPNSuffix"`)
+	ip := strings.Index(r.stdout, `"InitiatingIPAddress"`)
+	tenant := strings.Index(r.stdout, `"TenantId"`)
+	if !(first < ip && ip < tenant && tenant < last) {
+		t.Error("columns out of order")
+	}
+	if !strings.Contains(r.stderr, "DEMO") {
+		t.Error("the demo tenant is not labelled")
+	}
+	if strings.ContainsRune(r.stdout, 0x1b) || strings.ContainsRune(r.stdout, 0x202e) {
+		t.Error("JSON output carries a raw ESC or RLO from the data")
+	}
+}
+
+func TestHuntExitStatuses(t *testing.T) {
+	dir := t.TempDir()
+	notExport := filepath.Join(dir, "notes.txt")
+	os.WriteFile(notExport, []byte("hello\n"), 0o644)
+	cases := []struct {
+		args []string
+		want int
+	}{
+		{[]string{"hunt", "--baseline", "fortnight"}, exitUsage},
+		{[]string{"hunt", "--format", "xml"}, exitUsage},
+		{[]string{"hunt", "--nonsense"}, exitUsage},
+		{[]string{"hunt", notExport}, exitUsage},
+		{[]string{"hunt", filepath.Join(dir, "missing.ndjson")}, exitUsage},
+		{[]string{"hunt", "--as-of", "2026-10-01T00:00:00Z", "--format", "csv"}, exitOK}, // nothing flagged is still success
+		{[]string{"load", notExport}, exitUsage}, // no --db
+	}
+	for _, c := range cases {
+		if r := runCLI(t, "", c.args...); r.code != c.want {
+			t.Errorf("%v: exit %d, want %d (%s)", c.args, r.code, c.want, r.stderr)
+		}
+	}
+}
+
+func TestDemoLoadHuntCSVFromStdin(t *testing.T) {
+	dir := t.TempDir()
+	export := runCLI(t, "", "demo", "--format", "graph", "--seed", "3")
+	if export.code != exitOK || !strings.Contains(export.stdout, "@odata.context") {
+		t.Fatalf("demo: %d %s", export.code, export.stderr)
+	}
+	again := runCLI(t, "", "demo", "--format", "graph", "--seed", "3")
+	if again.stdout != export.stdout {
+		t.Error("the demo is not deterministic for a seed")
+	}
+	caseFile := filepath.Join(dir, "case.duckdb")
+	load := runCLI(t, export.stdout, "load", "-", "--db", caseFile, "--format", "json")
+	if load.code != exitOK {
+		t.Fatalf("load: %d %s", load.code, load.stderr)
+	}
+	var report struct {
+		Files []struct {
+			Format string
+			Loaded int64
+		}
+	}
+	if err := json.Unmarshal([]byte(load.stdout), &report); err != nil || report.Files[0].Format != "graph" || report.Files[0].Loaded == 0 {
+		t.Fatalf("report %s (%v)", load.stdout, err)
+	}
+	hunt := runCLI(t, "", "hunt", "--db", caseFile, "--format", "csv")
+	if hunt.code != exitOK {
+		t.Fatalf("hunt: %d %s", hunt.code, hunt.stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(hunt.stdout)).ReadAll()
+	if err != nil || len(rows) < 2 || rows[0][0] != "TimeGenerated" {
+		t.Fatalf("csv: %v %v", err, rows)
+	}
+	for _, row := range rows[1:] {
+		for _, cell := range row {
+			if cell != "" && strings.ContainsRune("=+-@", rune(cell[0])) {
+				t.Errorf("cell %q would run as a spreadsheet formula", cell)
+			}
+		}
+	}
+}
+
+func TestSQLIsReadOnly(t *testing.T) {
+	r := runCLI(t, "", "sql", "SELECT count(*) AS n FROM AuditLogs", "--format", "json")
+	if r.code != exitOK || !strings.Contains(r.stdout, `"n":`) {
+		t.Fatalf("select: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, "", "sql", "DELETE FROM _Events")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "only SELECT") {
+		t.Fatalf("delete: %d %s", r.code, r.stderr)
+	}
+}
