@@ -15,7 +15,7 @@ import (
 )
 
 type result struct {
-	code          int
+	code           int
 	stdout, stderr string
 }
 
@@ -81,7 +81,7 @@ func TestHuntExitStatuses(t *testing.T) {
 		{[]string{"hunt", notExport}, exitUsage},
 		{[]string{"hunt", filepath.Join(dir, "missing.ndjson")}, exitUsage},
 		{[]string{"hunt", "--as-of", "2026-10-01T00:00:00Z", "--format", "csv"}, exitOK}, // nothing flagged is still success
-		{[]string{"load", notExport}, exitUsage}, // no --db
+		{[]string{"load", notExport}, exitUsage},                                         // no --db
 	}
 	for _, c := range cases {
 		if r := runCLI(t, "", c.args...); r.code != c.want {
