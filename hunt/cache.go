@@ -119,42 +119,63 @@ func (e *Engine) cacheFor(ctx context.Context) (*inviteCache, error) {
 }
 
 func (e *Engine) buildCache(ctx context.Context, gen int64) (*inviteCache, error) {
-	db := e.store.DB()
 	c := &inviteCache{generation: gen, table: cacheTableName(gen)}
-	exists, err := tableExists(ctx, db, c.table)
-	if err != nil {
-		return nil, err
+	wait := 5 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		err := e.buildCacheOnce(ctx, c)
+		if err == nil {
+			return c, nil
+		}
+		// Another engine on the same store may be creating the same table:
+		// DuckDB then fails one CREATE with a write-write conflict. Wait and
+		// look again; by then the winner's table usually exists.
+		if attempt == 100 || ctx.Err() != nil {
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 250*time.Millisecond)
 	}
-	if !exists {
-		if _, err := db.ExecContext(ctx, buildCacheSQL(c.table), inviteOperationLower, successResultLower); err != nil {
-			// Another engine on the same store may have built it meanwhile.
-			if again, _ := tableExists(ctx, db, c.table); !again {
-				return nil, fmt.Errorf("build invite cache: %w", err)
-			}
+}
+
+// buildCacheOnce creates the table unless it exists and reads the data's
+// time span, in one transaction so that both describe the same snapshot of
+// the data even when a load commits meanwhile.
+func (e *Engine) buildCacheOnce(ctx context.Context, c *inviteCache) error {
+	tx, err := e.store.DB().BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	err = tx.QueryRowContext(ctx,
+		`SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = $1`, c.table).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("look up %s: %w", c.table, err)
+	}
+	if n == 0 {
+		if _, err := tx.ExecContext(ctx, buildCacheSQL(c.table), inviteOperationLower, successResultLower); err != nil {
+			return fmt.Errorf("build invite cache: %w", err)
 		}
 	}
 	var from, to sql.NullInt64
-	err = db.QueryRowContext(ctx,
+	err = tx.QueryRowContext(ctx,
 		`SELECT epoch_ns(min(TimeGenerated)), epoch_ns(max(TimeGenerated)), count(*) FROM AuditLogs`).
 		Scan(&from, &to, &c.events)
 	if err != nil {
-		return nil, fmt.Errorf("data time span: %w", err)
+		return fmt.Errorf("data time span: %w", err)
 	}
 	c.dataFrom, c.dataTo = nsTime(from), nsTime(to)
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM `+c.table).Scan(&c.invites); err != nil {
-		return nil, fmt.Errorf("read invite cache: %w", err)
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+c.table).Scan(&c.invites); err != nil {
+		return fmt.Errorf("read invite cache: %w", err)
 	}
-	return c, nil
-}
-
-func tableExists(ctx context.Context, db *sql.DB, name string) (bool, error) {
-	var n int
-	err := db.QueryRowContext(ctx,
-		`SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = $1`, name).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("look up %s: %w", name, err)
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("build invite cache: %w", err)
 	}
-	return n > 0, nil
+	return nil
 }
 
 // dropStaleCaches removes cache tables of older generations (or versions).

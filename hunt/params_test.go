@@ -1,6 +1,7 @@
 package hunt
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -94,12 +95,18 @@ func TestAlertColumns(t *testing.T) {
 	if n := len(Alert{}.Values()); n != len(cols) {
 		t.Errorf("Values has %d cells for %d columns", n, len(cols))
 	}
-	a := Alert{Level: "lvl", Type: "typ", TargetAccountUPNSuffix: "sfx", InitiatingIPAddress: "ip"}
-	v := a.Values()
-	for i, c := range cols {
-		want := map[string]string{"Level": "lvl", "Type": "typ", "TargetAccountUPNSuffix": "sfx", "InitiatingIPAddress": "ip"}[c]
-		if s, ok := v[i].(string); ok && want != "" && s != want {
-			t.Errorf("Values()[%d] (%s) = %q, want %q", i, c, s, want)
+	// Every string cell must come from the field of the same name: fill each
+	// string field with its own name and compare.
+	var a Alert
+	v := reflect.ValueOf(&a).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		if f := v.Field(i); f.Kind() == reflect.String && f.CanSet() {
+			f.SetString(v.Type().Field(i).Name)
+		}
+	}
+	for i, cell := range a.Values() {
+		if s, ok := cell.(string); ok && !strings.EqualFold(s, cols[i]) {
+			t.Errorf("Values()[%d] holds field %s, column is %s", i, s, cols[i])
 		}
 	}
 }

@@ -76,10 +76,12 @@ func TestSensitivityMatchesReruns(t *testing.T) {
 func TestExplain(t *testing.T) {
 	const upn = "alice@contoso.com"
 	recs := []data.Record{
-		invite(upn, ago(20*day+time.Hour)),                     // before the baseline
-		invite(upn, ago(10*day), withResult("failure")),        // failed, in baseline
-		other(upn, ago(9*day), "Add user"),                     // other operation, in baseline
-		other(upn, ago(8*day), "Update user"),                  // other operation, in baseline
+		invite(upn, ago(20*day+time.Hour)),              // before the baseline
+		invite(upn, ago(10*day), withResult("failure")), // failed, in baseline
+		other(upn, ago(9*day), "Add user"),              // other operation, in baseline
+		other(upn, ago(8*day), "Update user"),           // other operation, in baseline
+		invite("x", ago(8*day), withOperation("Add user"), // escaped UPN text: found despite the prefilter
+			withInitiatedBy(`{"user":{"userPrincipalName":"alice\u0040contoso.com"}}`)),
 		other(upn, ago(30*day), "Update user"),                 // other operation, before baseline
 		invite("Alice@Contoso.com", ago(7*day)),                // case variant, in baseline
 		invite("ALICE@contoso.com", ago(6*day)),                // another case variant
@@ -98,12 +100,12 @@ func TestExplain(t *testing.T) {
 		want Explanation
 	}{
 		{"flagged, with history before the baseline", upn, false, Explanation{
-			WindowInvites: 2, Flagged: true, BaselineFailedInvites: 1, BaselineOtherOperations: 2,
+			WindowInvites: 2, Flagged: true, BaselineFailedInvites: 1, BaselineOtherOperations: 3,
 			BaselineCaseVariantInvites: 2, CaseVariants: []string{"ALICE@contoso.com", "Alice@Contoso.com"},
 			HasEarlierInvite: true, LatestEarlierInvite: ago(20*day + time.Hour),
 			ClearingBaseline: 20*day + time.Hour, ClearingBaselineDays: 21}},
 		{"fold-case finds the variants", upn, true, Explanation{
-			WindowInvites: 2, Flagged: false, BaselineFailedInvites: 1, BaselineOtherOperations: 2,
+			WindowInvites: 2, Flagged: false, BaselineFailedInvites: 1, BaselineOtherOperations: 3,
 			BaselineCaseVariantInvites: 2, CaseVariants: []string{"ALICE@contoso.com", "Alice@Contoso.com"},
 			HasEarlierInvite: true, LatestEarlierInvite: ago(6 * day),
 			ClearingBaseline: 6 * day, ClearingBaselineDays: 6}},

@@ -319,3 +319,29 @@ func TestHostileInviterIsInert(t *testing.T) {
 		}
 	}
 }
+
+func TestMouseWheelAndClick(t *testing.T) {
+	m := started(t, "a@x.com", "b@x.com", "c@x.com", "d@x.com", "e@x.com")
+	invY := m.headerHeight() + stripHeight + 1 // the inviters table's header row
+	m, _ = send(t, m, tea.MouseWheelMsg{X: 3, Y: invY + 2, Button: tea.MouseWheelDown})
+	if m.inviters.Cursor() != 3 || m.selected != "d@x.com" {
+		t.Fatalf("wheel: cursor %d selected %q", m.inviters.Cursor(), m.selected)
+	}
+	m, _ = send(t, m, tea.MouseClickMsg{X: 3, Y: invY + 2, Button: tea.MouseLeft})
+	if m.selected != "b@x.com" || m.focus != paneInviters {
+		t.Fatalf("click: selected %q", m.selected)
+	}
+	gy, _ := m.guestsOrigin()
+	m, _ = send(t, m, tea.MouseClickMsg{X: 3, Y: gy + 1, Button: tea.MouseLeft})
+	if m.focus != paneGuests || m.selected != "b@x.com" {
+		t.Fatalf("click on guests: focus %d selected %q", m.focus, m.selected)
+	}
+	_, cmd := send(t, m, tea.MouseClickMsg{X: 1, Y: invY, Button: tea.MouseLeft})
+	if cmd == nil {
+		t.Fatal("a click on the inviter title did not ask to sort")
+	}
+	m, _ = send(t, m, cmd())
+	if m.sortCol != 0 {
+		t.Fatalf("header click sorted by %d", m.sortCol)
+	}
+}

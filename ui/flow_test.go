@@ -270,3 +270,35 @@ func TestHostileGuestOnDemo(t *testing.T) {
 	f.keys("q")
 	f.tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 }
+
+func TestFoldCaseOnDemo(t *testing.T) {
+	st, eng := demoStore(t)
+	p := hunt.DefaultParams()
+	p.FoldCase = true
+	want, err := eng.Inviters(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rosa := "rosa.delgado@" + demo.Domain
+	f := startFlow(t, st, eng, 120, 36)
+	f.until("first result", func(m Model) bool { return m.res != nil })
+	// Case e: rosa is new to the case-sensitive rule; why-flagged names the
+	// other spelling.
+	f.keys("/")
+	f.tm.Type("rosa")
+	f.keys("enter", "w")
+	m := f.until("why rosa", func(m Model) bool { return m.mode == modeWhy && !m.loading })
+	if v := ansi.Strip(strings.Join(m.scroll.lines, "\n")); !strings.Contains(v, "Rosa.Delgado@"+demo.Domain) || !strings.Contains(v, "fold-case (f)") {
+		t.Fatalf("why rosa:\n%s", v)
+	}
+	f.keys("esc", "esc", "f")
+	m = f.until("fold-case result", func(m Model) bool { return m.res.Params.FoldCase && !m.runBusy && !m.sensBusy })
+	if got := shownUPNs(m); !slices.Equal(got, upns(want)) || slices.Contains(got, rosa) {
+		t.Fatalf("fold-case shows %v, engine says %v", got, upns(want))
+	}
+	if v := ansi.Strip(m.View().Content); !strings.Contains(v, "FOLD-CASE") {
+		t.Fatalf("fold-case not stated on screen:\n%s", v)
+	}
+	f.keys("q")
+	f.tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+}

@@ -18,9 +18,22 @@ Without a path or --db it works on a built-in demo tenant.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.ArbitraryArgs,
-		// Until the workbench lands, the bare command prints the hunt.
+		// On a terminal the bare command opens the workbench; piped, it
+		// prints the hunt like "guesthunt hunt".
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runHunt(cmd, io, hf, df, args)
+			if !isTerminal(io.out) {
+				return runHunt(cmd, io, hf, df, args)
+			}
+			p, err := hf.params()
+			if err != nil {
+				return err
+			}
+			ds, err := openDataset(cmd.Context(), io, df, args)
+			if err != nil {
+				return err
+			}
+			defer ds.store.Close()
+			return runWorkbench(cmd.Context(), io, ds, p)
 		},
 	}
 	addParamFlags(root, &hf)

@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
+
+	"github.com/charmbracelet/x/term"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/guesthunt/guesthunt/hunt"
@@ -13,7 +16,7 @@ import (
 // The root command calls it when stdout is a terminal; the program's own
 // environment (tea.EnvMsg) carries NO_COLOR to the model, and the terminal
 // is asked for its background from inside the event loop.
-func runWorkbench(ctx context.Context, io streams, ds *dataset) error {
+func runWorkbench(ctx context.Context, io streams, ds *dataset, p hunt.Params) error {
 	info, err := dataSetInfo(ctx, ds)
 	if err != nil {
 		return err
@@ -22,7 +25,7 @@ func runWorkbench(ctx context.Context, io streams, ds *dataset) error {
 		Engine:  hunt.NewEngine(ds.store),
 		Store:   ds.store,
 		Data:    info,
-		Params:  hunt.DefaultParams(),
+		Params:  p,
 		IsDark:  true,
 		Context: ctx,
 	})
@@ -55,4 +58,11 @@ func dataSetInfo(ctx context.Context, ds *dataset) (ui.DataSetInfo, error) {
 		info.Files = []string{"demo tenant"}
 	}
 	return info, nil
+}
+
+// isTerminal reports whether w is a terminal, where the workbench belongs;
+// anywhere else (a pipe, a file) the bare command prints the hunt instead.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
 }
