@@ -21,11 +21,9 @@ const cachePrefix = "_hunt_invites_"
 // so readers can hold on to it while a newer one is being built.
 type inviteCache struct {
 	generation int64
-	table      string // _hunt_invites_v<version>_g<generation>
-	dataFrom   time.Time
-	dataTo     time.Time
-	events     int64
-	invites    int64
+	table      string    // _hunt_invites_v<version>_g<generation>
+	dataFrom   time.Time // earliest TimeGenerated loaded (zero: no data)
+	dataTo     time.Time // latest TimeGenerated loaded
 }
 
 func cacheTableName(generation int64) string {
@@ -163,15 +161,11 @@ func (e *Engine) buildCacheOnce(ctx context.Context, c *inviteCache) error {
 	}
 	var from, to sql.NullInt64
 	err = tx.QueryRowContext(ctx,
-		`SELECT epoch_ns(min(TimeGenerated)), epoch_ns(max(TimeGenerated)), count(*) FROM AuditLogs`).
-		Scan(&from, &to, &c.events)
+		`SELECT epoch_ns(min(TimeGenerated)), epoch_ns(max(TimeGenerated)) FROM AuditLogs`).Scan(&from, &to)
 	if err != nil {
 		return fmt.Errorf("data time span: %w", err)
 	}
 	c.dataFrom, c.dataTo = nsTime(from), nsTime(to)
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+c.table).Scan(&c.invites); err != nil {
-		return fmt.Errorf("read invite cache: %w", err)
-	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("build invite cache: %w", err)
 	}

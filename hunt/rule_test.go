@@ -170,6 +170,12 @@ func TestRuleOutputColumns(t *testing.T) {
 				return []string{a.InitiatingUserPrincipalName, a.InitiatingAadUserId, a.InitiatingIPAddress}
 			},
 			[]string{"12345", "7", "1.5"}},
+		{"user as JSON text: the UPN is parsed, id and ip are not (no parse_json there)", invite("carol@contoso.com", ago(time.Hour),
+			withInitiatedBy(`{"user":"{\"userPrincipalName\":\"carol@contoso.com\",\"id\":\"u1\",\"ipAddress\":\"192.0.2.1\"}"}`)),
+			func(a Alert) []string {
+				return []string{a.InitiatingUserPrincipalName, a.InitiatingAadUserId, a.InitiatingIPAddress}
+			},
+			[]string{"carol@contoso.com", "", ""}},
 		{"UPN without @", invite("nodomain", ago(time.Hour)),
 			func(a Alert) []string { return []string{a.InitiatingAccountName, a.InitiatingAccountUPNSuffix} },
 			[]string{"nodomain", ""}},
@@ -192,6 +198,10 @@ func TestRuleOutputColumns(t *testing.T) {
 			func(a Alert) []string { return []string{a.TargetUserPrincipalName, a.TargetAadUserId} },
 			[]string{"", ""}},
 		{"TargetResources not an array", invite("carol@contoso.com", ago(time.Hour), withTargets(`{"id":"x","userPrincipalName":"y"}`)),
+			func(a Alert) []string { return []string{a.TargetUserPrincipalName, a.TargetAadUserId} },
+			[]string{"", ""}},
+		{"TargetResources as a JSON string", invite("carol@contoso.com", ago(time.Hour),
+			withTargets(`"[{\"id\":\"x\",\"userPrincipalName\":\"y@z.com\"}]"`)),
 			func(a Alert) []string { return []string{a.TargetUserPrincipalName, a.TargetAadUserId} },
 			[]string{"", ""}},
 		{"only the first target counts", invite("carol@contoso.com", ago(time.Hour),
