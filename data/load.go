@@ -168,7 +168,7 @@ type sourceRow struct {
 //
 // Rows get their final rowids only at commit (inside the transaction DuckDB
 // numbers them locally), so everything keyed by rowid happens afterwards.
-func (s *Store) insertEvents(ctx context.Context, src *sourceRow, insertSQL string,
+func (s *Store) insertEvents(ctx context.Context, src *sourceRow, insertSQL func(sourceID int64) string,
 	accept func(tx *sql.Tx) (bool, error)) (ok bool, err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -187,8 +187,8 @@ func (s *Store) insertEvents(ctx context.Context, src *sourceRow, insertSQL stri
 		src.id, src.display, diskPath, string(src.format), src.compressed, src.size, src.via); err != nil {
 		return false, err
 	}
-	if insertSQL != "" {
-		if _, err := tx.ExecContext(ctx, insertSQL, src.id); err != nil {
+	if insertSQL != nil {
+		if _, err := tx.ExecContext(ctx, insertSQL(src.id)); err != nil {
 			if ctx.Err() != nil {
 				return false, ctx.Err()
 			}
@@ -275,7 +275,7 @@ func (s *Store) finishSource(ctx context.Context, src sourceRow, rejected []reje
 		errText = fr.Error
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE _Sources SET Records = ?, Loaded = ?, Duplicates = ?, Conflicts = ?, Rejected = ?,
-		MinTime = ?, MaxTime = ?, Error = ? WHERE SourceId = ?`,
+		MinTime = ?, MaxTime = ?, Error = ?, Done = true WHERE SourceId = ?`,
 		fr.Records, fr.Loaded, fr.Duplicates, fr.Conflicts, fr.Rejected, nullTime(fr.From), nullTime(fr.To), errText, src.id); err != nil {
 		return err
 	}
@@ -289,7 +289,7 @@ func (s *Store) abandonSource(src sourceRow, cause error) {
 	s.db.ExecContext(ctx, `INSERT INTO _Excluded SELECT e.rowid, e._SourceId, e.rowid - ? + 1, NULL, 'failed', ?
 		FROM _Events e WHERE e._SourceId = ? AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid)`,
 		src.firstRow, "load failed: "+cause.Error(), src.id)
-	s.db.ExecContext(ctx, `UPDATE _Sources SET Loaded = 0, Error = ? WHERE SourceId = ?`, "load failed: "+cause.Error(), src.id)
+	s.db.ExecContext(ctx, `UPDATE _Sources SET Loaded = 0, Error = ?, Done = true WHERE SourceId = ?`, "load failed: "+cause.Error(), src.id)
 }
 
 func nullTime(t time.Time) any {

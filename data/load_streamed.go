@@ -118,7 +118,7 @@ func (s *Store) loadRecordStream(ctx context.Context, src sourceRow, rr RecordRe
 		return nil
 	}
 	src.via = "go"
-	insertSQL := ""
+	var insertSQL func(int64) string
 	if ordinal > 0 {
 		insertSQL = insertEventsSQL(fmt.Sprintf(
 			"read_json(%s, format='newline_delimited', records=true, columns=%s, maximum_object_size=268435456) r",

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
 )
@@ -35,6 +36,15 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("open in-memory database: %w", err)
 	}
 	db := sql.OpenDB(connector)
+	if path == "" {
+		// An in-memory store never needs a checkpoint, and DuckDB's automatic
+		// one after a large load recompresses everything: seconds of work on
+		// the analyst's first query.
+		if _, err := db.Exec(`SET checkpoint_threshold = '1TB'`); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	s := &Store{db: db, path: path}
 	if err := s.initSchema(context.Background()); err != nil {
 		db.Close()
@@ -72,18 +82,41 @@ func (s *Store) RemoveOnClose(path string) {
 	s.spools = append(s.spools, path)
 }
 
+// Summary describes what is loaded.
+type Summary struct {
+	Files    int
+	Events   int64 // rows in AuditLogs
+	From, To time.Time
+}
+
+// Summary adds up the loaded files' figures, which the load keeps exact, so
+// it costs nothing however many events there are.
+func (s *Store) Summary(ctx context.Context) (Summary, error) {
+	var sum Summary
+	var events sql.NullInt64
+	var from, to sql.NullTime
+	err := s.db.QueryRowContext(ctx, `SELECT count(*), sum(Loaded), min(MinTime), max(MaxTime) FROM _Sources WHERE Done AND Loaded > 0`).
+		Scan(&sum.Files, &events, &from, &to)
+	sum.Events = events.Int64
+	if from.Valid {
+		sum.From, sum.To = from.Time.UTC(), to.Time.UTC()
+	}
+	return sum, err
+}
+
 // EventCount is the number of events in AuditLogs.
 func (s *Store) EventCount(ctx context.Context) (int64, error) {
-	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM AuditLogs`).Scan(&n)
-	return n, err
+	sum, err := s.Summary(ctx)
+	return sum.Events, err
 }
 
 // Generation changes whenever data is loaded, so that caches built from the
-// data (the hunt's invite table) know when to rebuild.
+// data (the hunt's invite table) know when to rebuild. A file's rows become
+// visible in AuditLogs, and count here, only once its load is complete
+// (deduplicated and counted), all in one transaction.
 func (s *Store) Generation(ctx context.Context) (int64, error) {
 	var n sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `SELECT max(SourceId) FROM _Sources`).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT max(SourceId) FROM _Sources WHERE Done`).Scan(&n)
 	return n.Int64, err
 }
 
@@ -115,12 +148,18 @@ func (s *Store) initSchema(ctx context.Context) error {
 
 func schemaStatements() []string {
 	var cols []string
-	for _, c := range AuditLogsColumns {
-		cols = append(cols, quoteIdent(c.Name)+" "+c.Type)
-	}
 	viewCols := make([]string, len(AuditLogsColumns))
 	for i, c := range AuditLogsColumns {
+		storedType := c.Type
 		viewCols[i] = "e." + quoteIdent(c.Name)
+		if c.Type == TypeDynamic {
+			// Stored as the export's text, typed JSON on the way out: loads
+			// skip a JSON parse of every row, and queries parse only the rows
+			// they touch.
+			storedType = TypeString
+			viewCols[i] = dynamicAsJSON(viewCols[i]) + " AS " + quoteIdent(c.Name)
+		}
+		cols = append(cols, quoteIdent(c.Name)+" "+storedType)
 	}
 	return []string{
 		`CREATE TABLE IF NOT EXISTS _Meta (Key VARCHAR PRIMARY KEY, Value VARCHAR)`,
@@ -144,7 +183,8 @@ func schemaStatements() []string {
 			Rejected BIGINT NOT NULL,
 			MinTime TIMESTAMP_NS,
 			MaxTime TIMESTAMP_NS,
-			Error VARCHAR)`,
+			Error VARCHAR,
+			Done BOOLEAN NOT NULL DEFAULT false)`,
 		// Rejected records and duplicates: kept out of AuditLogs, never lost.
 		`CREATE TABLE IF NOT EXISTS _Excluded (
 			EventRow BIGINT NOT NULL,
@@ -156,7 +196,7 @@ func schemaStatements() []string {
 		`CREATE OR REPLACE VIEW AuditLogs AS
 			SELECT ` + strings.Join(viewCols, ", ") + `, e._SourceId AS ` + ColSourceID + `,
 				e.rowid - s.FirstRow + 1 AS ` + ColSourceRecord + `
-			FROM _Events e JOIN _Sources s ON s.SourceId = e._SourceId
+			FROM _Events e JOIN _Sources s ON s.SourceId = e._SourceId AND s.Done
 			WHERE NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid)`,
 		`INSERT INTO _Meta VALUES ('schema', '` + schemaVersion + `')`,
 	}

@@ -57,11 +57,16 @@ func writeParquetFile(path string, recs []Record) error {
 	if len(recs) == 0 {
 		from = "(SELECT " + strings.Repeat("NULL::VARCHAR, ", len(cols)-1) + "NULL::VARCHAR) r(" + strings.Join(cols, ", ") + ") WHERE false"
 	}
+	exprs := canonicalExprs()
+	for i, c := range AuditLogsColumns {
+		if c.Type == TypeDynamic {
+			exprs[i] = dynamicAsJSON("(" + exprs[i] + ")")
+		}
+		exprs[i] += " AS " + cols[i]
+	}
 	// COPY takes no parameter for its target, so the path goes in as a string
-	// literal with its quotes doubled (NUL was rejected above). The select's
-	// trailing parameter (the loader's source id) is unused here.
-	query := "COPY (SELECT * EXCLUDE (_unused) FROM (" + strings.Replace(canonicalSelect(from), ", ? FROM", ", 0 AS _unused FROM", 1) +
-		") c(" + strings.Join(cols, ", ") + ", _unused)) TO " + sqlString(path) + " (FORMAT parquet)"
+	// literal with its quotes doubled (NUL was rejected above).
+	query := "COPY (SELECT " + strings.Join(exprs, ", ") + " FROM " + from + ") TO " + sqlString(path) + " (FORMAT parquet)"
 	if _, err := db.ExecContext(context.Background(), query); err != nil {
 		return fmt.Errorf("parquet: write %s: %w", path, err)
 	}

@@ -1,6 +1,8 @@
 package hunt
 
 import (
+	"github.com/guesthunt/guesthunt/data"
+
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -94,44 +96,57 @@ func (e *Engine) queryAlerts(ctx context.Context, c *inviteCache, s span, foldCa
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("run rule: %w", err)
 	}
-	return alerts, nil
+	return alerts, e.fillColumns(ctx, alerts)
 }
 
 // scanAlert reads one row of alertSelectSQL followed by the latest earlier
 // invite, and derives the extended columns Kusto computes with split().
 func scanAlert(rows *sql.Rows) (Alert, error) {
 	var a Alert
-	var ts, activity, durationMs, latestEarlier sql.NullInt64
-	var additional, initiatedBy, targets sql.NullString
+	var ts, latestEarlier sql.NullInt64
 	str := func(p *string) any { return (*kustoString)(p) }
-	err := rows.Scan(&ts, str(&a.OperationName), str(&a.Result), str(&a.TargetUserPrincipalName),
-		str(&a.TargetAadUserId), str(&a.InitiatingUserPrincipalName), str(&a.InitiatingAadUserId),
-		str(&a.InitiatingIPAddress),
-		str(&a.TenantId), str(&a.SourceSystem), str(&a.ResourceId), str(&a.OperationVersion),
-		str(&a.Category), str(&a.ResultType), str(&a.ResultSignature), str(&a.ResultDescription),
-		&durationMs, str(&a.CorrelationId), str(&a.Resource), str(&a.ResourceGroup),
-		str(&a.ResourceProvider), str(&a.Identity), str(&a.Level), str(&a.Location),
-		&additional, str(&a.Id), &initiatedBy, str(&a.LoggedByService), str(&a.ResultReason),
-		&targets, str(&a.AADTenantId), str(&a.ActivityDisplayName), &activity,
-		str(&a.AADOperationType), str(&a.Type), &a.SourceID, &a.SourceRecord,
-		&latestEarlier)
+	err := rows.Scan(&ts, str(&a.TargetUserPrincipalName), str(&a.TargetAadUserId),
+		str(&a.InitiatingUserPrincipalName), str(&a.InitiatingAadUserId), str(&a.InitiatingIPAddress),
+		&a.SourceID, &a.SourceRecord, &latestEarlier)
 	if err != nil {
 		return a, err
 	}
 	a.TimeGenerated = nsTime(ts)
-	a.ActivityDateTime = nsTime(activity)
-	if durationMs.Valid {
-		a.DurationMs = &durationMs.Int64
-	}
-	a.AdditionalDetails = rawJSON(additional)
-	a.InitiatedBy = rawJSON(initiatedBy)
-	a.TargetResources = rawJSON(targets)
 	a.latestEarlier = nsTime(latestEarlier)
 	a.InvitingUser = a.InitiatingUserPrincipalName
 	a.InvitedUserPrincipalName = a.TargetUserPrincipalName
 	a.InitiatingAccountName, a.InitiatingAccountUPNSuffix = splitAt(a.InitiatingUserPrincipalName)
 	a.TargetAccountName, a.TargetAccountUPNSuffix = splitAt(a.TargetUserPrincipalName)
 	return a, nil
+}
+
+// fillColumns copies the AuditLogs columns of each alert's event, fetched by
+// its provenance key.
+func (e *Engine) fillColumns(ctx context.Context, alerts []Alert) error {
+	keys := make([]data.RecordKey, len(alerts))
+	for i, a := range alerts {
+		keys[i] = data.RecordKey{SourceID: a.SourceID, Record: a.SourceRecord}
+	}
+	recs, err := e.store.Records(ctx, keys)
+	if err != nil {
+		return fmt.Errorf("read alert rows: %w", err)
+	}
+	for i := range alerts {
+		a := &alerts[i]
+		r, ok := recs[keys[i]]
+		if !ok {
+			return fmt.Errorf("read alert rows: event %d of file %d is gone", a.SourceRecord, a.SourceID)
+		}
+		a.OperationName, a.Result = r.OperationName, r.Result
+		a.TenantId, a.SourceSystem, a.ResourceId, a.OperationVersion = r.TenantId, r.SourceSystem, r.ResourceId, r.OperationVersion
+		a.Category, a.ResultType, a.ResultSignature, a.ResultDescription = r.Category, r.ResultType, r.ResultSignature, r.ResultDescription
+		a.DurationMs, a.CorrelationId, a.Resource, a.ResourceGroup = r.DurationMs, r.CorrelationId, r.Resource, r.ResourceGroup
+		a.ResourceProvider, a.Identity, a.Level, a.Location = r.ResourceProvider, r.Identity, r.Level, r.Location
+		a.AdditionalDetails, a.Id, a.InitiatedBy, a.LoggedByService = r.AdditionalDetails, r.Id, r.InitiatedBy, r.LoggedByService
+		a.ResultReason, a.TargetResources, a.AADTenantId = r.ResultReason, r.TargetResources, r.AADTenantId
+		a.ActivityDisplayName, a.ActivityDateTime, a.AADOperationType, a.Type = r.ActivityDisplayName, r.ActivityDateTime, r.AADOperationType, r.Type
+	}
+	return nil
 }
 
 // kustoString scans a VARCHAR that may be NULL as Kusto sees it: null is "".

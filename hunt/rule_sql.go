@@ -37,15 +37,10 @@ func matchValueSQL(foldCase bool, param string) string {
 	return param
 }
 
-// alertSelectSQL lists the cache columns scanAlert reads, in its order.
-const alertSelectSQL = `d._h_ns, d.OperationName, d.Result, d._h_target_upn, d._h_target_id,
-	d._h_upn, d._h_aad_id, d._h_ip,
-	d.TenantId, d.SourceSystem, d.ResourceId, d.OperationVersion, d.Category, d.ResultType,
-	d.ResultSignature, d.ResultDescription, d.DurationMs, d.CorrelationId, d.Resource,
-	d.ResourceGroup, d.ResourceProvider, d.Identity, d.Level, d.Location,
-	CAST(d.AdditionalDetails AS VARCHAR), d.Id, CAST(d.InitiatedBy AS VARCHAR), d.LoggedByService,
-	d.ResultReason, CAST(d.TargetResources AS VARCHAR), d.AADTenantId, d.ActivityDisplayName,
-	epoch_ns(d.ActivityDateTime), d.AADOperationType, d.Type, d._SourceId, d._SourceRecord`
+// alertSelectSQL lists the cache columns scanAlert reads, in its order;
+// the alert rows' other columns are fetched by key afterwards.
+const alertSelectSQL = `d._h_ns, d._h_target_upn, d._h_target_id, d._h_upn, d._h_aad_id, d._h_ip,
+	d._SourceId, d._SourceRecord`
 
 // ruleSQL is the rule over the invite cache (every cached row is already
 // an "Invite external user" event). Kusto's form, "successful invites in

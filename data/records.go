@@ -1,0 +1,122 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// RecordKey names one loaded event by where it came from: the file's
+// SourceId and the record number within it (AuditLogs' _SourceId and
+// _SourceRecord). It is stable for the life of a case file.
+type RecordKey struct {
+	SourceID int64
+	Record   int64
+}
+
+// Records fetches the events with the given keys in their canonical shape.
+// It reads those rows only (by rowid), not the whole table, so the rule can
+// keep a narrow cache and still return every column of its few alert rows.
+// Keys of rejected or duplicate records, or of no record, are absent from
+// the result.
+func (s *Store) Records(ctx context.Context, keys []RecordKey) (map[RecordKey]Record, error) {
+	out := make(map[RecordKey]Record, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	firstRows, err := s.firstRows(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rowids := make([]any, 0, len(keys))
+	for _, k := range keys {
+		if first, ok := firstRows[k.SourceID]; ok && k.Record >= 1 {
+			rowids = append(rowids, first+k.Record-1)
+		}
+	}
+	const batch = 1000 // keeps each IN list a filter DuckDB pushes into the scan
+	for start := 0; start < len(rowids); start += batch {
+		part := rowids[start:min(start+batch, len(rowids))]
+		if err := s.fetchRecords(ctx, part, firstRows, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) firstRows(ctx context.Context) (map[int64]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT SourceId, FirstRow FROM _Sources WHERE Done`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[int64]int64{}
+	for rows.Next() {
+		var id, first int64
+		if err := rows.Scan(&id, &first); err != nil {
+			return nil, err
+		}
+		m[id] = first
+	}
+	return m, rows.Err()
+}
+
+func (s *Store) fetchRecords(ctx context.Context, rowids []any, firstRows map[int64]int64, out map[RecordKey]Record) error {
+	cols := make([]string, len(AuditLogsColumns))
+	for i, c := range AuditLogsColumns {
+		switch c.Type {
+		case TypeTime:
+			cols[i] = "epoch_ns(e." + quoteIdent(c.Name) + ")"
+		case TypeDynamic:
+			cols[i] = "CAST(" + dynamicAsJSON("e."+quoteIdent(c.Name)) + " AS VARCHAR)"
+		default:
+			cols[i] = "e." + quoteIdent(c.Name)
+		}
+	}
+	query := "SELECT " + strings.Join(cols, ", ") + ", e._SourceId, e.rowid FROM _Events e WHERE e.rowid IN (" +
+		strings.TrimSuffix(strings.Repeat("?, ", len(rowids)), ", ") +
+		") AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid)"
+	rows, err := s.db.QueryContext(ctx, query, rowids...)
+	if err != nil {
+		return fmt.Errorf("fetch records: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r Record
+		var tg, adt, duration sql.NullInt64
+		var details, initiated, targets sql.NullString
+		var src, rowid int64
+		err := rows.Scan(&r.TenantId, &r.SourceSystem, &tg, &r.ResourceId, &r.OperationName, &r.OperationVersion,
+			&r.Category, &r.ResultType, &r.ResultSignature, &r.ResultDescription, &duration, &r.CorrelationId,
+			&r.Resource, &r.ResourceGroup, &r.ResourceProvider, &r.Identity, &r.Level, &r.Location, &details,
+			&r.Id, &initiated, &r.LoggedByService, &r.Result, &r.ResultReason, &targets, &r.AADTenantId,
+			&r.ActivityDisplayName, &adt, &r.AADOperationType, &r.Type, &src, &rowid)
+		if err != nil {
+			return fmt.Errorf("fetch records: %w", err)
+		}
+		r.TimeGenerated, r.ActivityDateTime = nsToTime(tg), nsToTime(adt)
+		if duration.Valid {
+			r.DurationMs = &duration.Int64
+		}
+		r.AdditionalDetails, r.InitiatedBy, r.TargetResources = rawText(details), rawText(initiated), rawText(targets)
+		out[RecordKey{SourceID: src, Record: rowid - firstRows[src] + 1}] = r
+	}
+	return rows.Err()
+}
+
+func nsToTime(ns sql.NullInt64) time.Time {
+	if !ns.Valid {
+		return time.Time{}
+	}
+	return time.Unix(0, ns.Int64).UTC()
+}
+
+func rawText(s sql.NullString) json.RawMessage {
+	if !s.Valid {
+		return nil
+	}
+	return json.RawMessage(s.String)
+}
