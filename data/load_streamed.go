@@ -121,7 +121,7 @@ func (s *Store) loadRecordStream(ctx context.Context, src sourceRow, rr RecordRe
 	var insertSQL func(int64) string
 	if ordinal > 0 {
 		insertSQL = insertEventsSQL(fmt.Sprintf(
-			"read_json(%s, format='newline_delimited', records=true, columns=%s, maximum_object_size=268435456) r",
+			"read_json(%s, format='newline_delimited', records=true, columns=%s, maximum_object_size=67108864) r",
 			sqlString(tmp.Name()), jsonColumnsArg()))
 	}
 	if _, err := s.insertEvents(ctx, &src, insertSQL, nil); err != nil {

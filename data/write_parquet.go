@@ -52,7 +52,7 @@ func writeParquetFile(path string, recs []Record) error {
 		cols[i] = quoteIdent(c.Name)
 	}
 	// An empty file would give read_json nothing to bind columns from.
-	from := fmt.Sprintf("read_json(%s, format='newline_delimited', records=true, columns=%s, maximum_object_size=268435456) r",
+	from := fmt.Sprintf("read_json(%s, format='newline_delimited', records=true, columns=%s, maximum_object_size=67108864) r",
 		sqlString(tmp.Name()), jsonColumnsArg())
 	if len(recs) == 0 {
 		from = "(SELECT " + strings.Repeat("NULL::VARCHAR, ", len(cols)-1) + "NULL::VARCHAR) r(" + strings.Join(cols, ", ") + ") WHERE false"

@@ -17,24 +17,36 @@ if [ ! -s "$file" ]; then
 fi
 ls -l "$file"
 
-measure() { # label, command...
+# median of a list of numbers
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# run LABEL CMD...: one timed run, appending "wall rss_kb" to $dir/LABEL.times
+run() {
   local label=$1; shift
-  local walls=() rss=()
-  for _ in $(seq "$runs"); do
-    /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$@" >/dev/null 2>"$dir/stderr.txt"
-    read -r w m <"$dir/time.txt"
-    walls+=("$w"); rss+=("$m")
-  done
-  local mw mm
-  mw=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  mm=$(printf '%s\n' "${rss[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf '%-44s median wall %6.2f s   median peak RSS %5d MB   (runs: %s)\n' "$label" "$mw" $((mm / 1024)) "${walls[*]}"
+  /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$@" >/dev/null 2>"$dir/stderr.txt"
+  cat "$dir/time.txt" >>"$dir/$label.times"
 }
 
-measure "yardstick (read_json + rule SQL)" "$dir/yardstick" "$file"
-measure "guesthunt hunt --format json" "$dir/guesthunt" hunt "$file" --format json
-tail -n 3 "$dir/stderr.txt"
+report() { # LABEL DESCRIPTION
+  local walls rss
+  walls=$(awk '{print $1}' "$dir/$1.times" | median)
+  rss=$(awk '{print $2}' "$dir/$1.times" | median)
+  printf '%-44s median wall %6.2f s   median peak RSS %5d MB   (runs: %s)\n' "$2" "$walls" $((rss / 1024)) \
+    "$(awk '{printf "%s ", $1}' "$dir/$1.times")"
+}
+
+rm -f "$dir"/*.times
+# Interleaved, so that a noisy minute on the machine hits both alike.
+for _ in $(seq "$runs"); do
+  run yardstick "$dir/yardstick" "$file"
+  run hunt "$dir/guesthunt" hunt "$file" --format json
+done
+report yardstick "yardstick (read_json + rule SQL)"
+report hunt "guesthunt hunt --format json"
+tail -n 1 "$dir/stderr.txt"
 rm -f "$dir/case.duckdb"
 "$dir/guesthunt" load "$file" --db "$dir/case.duckdb" >/dev/null
-measure "guesthunt hunt --db case (reopen, no parse)" "$dir/guesthunt" hunt --db "$dir/case.duckdb" --format json
-echo "re-runs with new parameters and the sensitivity curve: go test ./hunt -run '^$' -bench 'Run|Sensitivity' -count 5"
+"$dir/guesthunt" hunt --db "$dir/case.duckdb" >/dev/null 2>&1 # builds the invite cache once
+for _ in $(seq "$runs"); do run reopen "$dir/guesthunt" hunt --db "$dir/case.duckdb" --format json; done
+report reopen "guesthunt hunt --db case (reopen, no parse)"
+echo "re-runs with new parameters and the sensitivity curve: go test ./hunt -run '^\$' -bench Hunt -count 5"
