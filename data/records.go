@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -31,13 +32,15 @@ func (s *Store) Records(ctx context.Context, keys []RecordKey) (map[RecordKey]Re
 	if err != nil {
 		return nil, err
 	}
-	rowids := make([]any, 0, len(keys))
+	rowids := make([]int64, 0, len(keys))
 	for _, k := range keys {
 		if first, ok := firstRows[k.SourceID]; ok && k.Record >= 1 {
 			rowids = append(rowids, first+k.Record-1)
 		}
 	}
-	const batch = 1000 // keeps each IN list a filter DuckDB pushes into the scan
+	slices.Sort(rowids)
+	rowids = slices.Compact(rowids)
+	const batch = 2000
 	for start := 0; start < len(rowids); start += batch {
 		part := rowids[start:min(start+batch, len(rowids))]
 		if err := s.fetchRecords(ctx, part, firstRows, out); err != nil {
@@ -45,6 +48,31 @@ func (s *Store) Records(ctx context.Context, keys []RecordKey) (map[RecordKey]Re
 		}
 	}
 	return out, nil
+}
+
+// rowGroupSize is DuckDB's default number of rows per row group.
+const rowGroupSize = 122_880
+
+// rowidFilter selects the given (sorted) rowids with one scan per row group
+// they fall in. A single IN list spanning the table makes DuckDB scan all of
+// it (its min/max prune nothing); per-group lists prune to those groups: a
+// few milliseconds instead of a tenth of a second at a million rows.
+func rowidFilter(rowids []int64) (string, []any) {
+	var branches []string
+	var args []any
+	for i := 0; i < len(rowids); {
+		j := i
+		for j < len(rowids) && rowids[j]/rowGroupSize == rowids[i]/rowGroupSize {
+			j++
+		}
+		branches = append(branches, "SELECT * FROM _Events WHERE rowid IN ("+
+			strings.TrimSuffix(strings.Repeat("?, ", j-i), ", ")+")")
+		for _, r := range rowids[i:j] {
+			args = append(args, r)
+		}
+		i = j
+	}
+	return strings.Join(branches, " UNION ALL "), args
 }
 
 func (s *Store) firstRows(ctx context.Context) (map[int64]int64, error) {
@@ -64,7 +92,7 @@ func (s *Store) firstRows(ctx context.Context) (map[int64]int64, error) {
 	return m, rows.Err()
 }
 
-func (s *Store) fetchRecords(ctx context.Context, rowids []any, firstRows map[int64]int64, out map[RecordKey]Record) error {
+func (s *Store) fetchRecords(ctx context.Context, rowids []int64, firstRows map[int64]int64, out map[RecordKey]Record) error {
 	cols := make([]string, len(AuditLogsColumns))
 	for i, c := range AuditLogsColumns {
 		switch c.Type {
@@ -76,20 +104,24 @@ func (s *Store) fetchRecords(ctx context.Context, rowids []any, firstRows map[in
 			cols[i] = "e." + quoteIdent(c.Name)
 		}
 	}
-	query := "SELECT " + strings.Join(cols, ", ") + ", e._SourceId, e.rowid FROM _Events e WHERE e.rowid IN (" +
-		strings.TrimSuffix(strings.Repeat("?, ", len(rowids)), ", ") +
-		") AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid)"
-	rows, err := s.db.QueryContext(ctx, query, rowids...)
+	rows := "SELECT *, rowid AS _rowid FROM _Events WHERE false"
+	filter, args := rowidFilter(rowids)
+	if filter != "" {
+		rows = strings.ReplaceAll(filter, "SELECT * FROM", "SELECT *, rowid AS _rowid FROM")
+	}
+	query := "SELECT " + strings.Join(cols, ", ") + ", e._SourceId, e._rowid FROM (" + rows + ") e" +
+		" WHERE NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e._rowid)"
+	result, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("fetch records: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
+	defer result.Close()
+	for result.Next() {
 		var r Record
 		var tg, adt, duration sql.NullInt64
 		var details, initiated, targets sql.NullString
 		var src, rowid int64
-		err := rows.Scan(&r.TenantId, &r.SourceSystem, &tg, &r.ResourceId, &r.OperationName, &r.OperationVersion,
+		err := result.Scan(&r.TenantId, &r.SourceSystem, &tg, &r.ResourceId, &r.OperationName, &r.OperationVersion,
 			&r.Category, &r.ResultType, &r.ResultSignature, &r.ResultDescription, &duration, &r.CorrelationId,
 			&r.Resource, &r.ResourceGroup, &r.ResourceProvider, &r.Identity, &r.Level, &r.Location, &details,
 			&r.Id, &initiated, &r.LoggedByService, &r.Result, &r.ResultReason, &targets, &r.AADTenantId,
@@ -104,7 +136,7 @@ func (s *Store) fetchRecords(ctx context.Context, rowids []any, firstRows map[in
 		r.AdditionalDetails, r.InitiatedBy, r.TargetResources = rawText(details), rawText(initiated), rawText(targets)
 		out[RecordKey{SourceID: src, Record: rowid - firstRows[src] + 1}] = r
 	}
-	return rows.Err()
+	return result.Err()
 }
 
 func nsToTime(ns sql.NullInt64) time.Time {

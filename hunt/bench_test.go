@@ -13,9 +13,30 @@ import (
 )
 
 // benchEngine loads a generated tenant: GUESTHUNT_BENCH_EVENTS events
-// (default 200,000) over 30 days, 3% of them invites by 2,000 inviters.
-func benchEngine(b *testing.B) *Engine {
+// (default 200,000) over 30 days, 3% of them invites by 2,000 inviters; or,
+// when GUESTHUNT_BENCH_FILE names an export (docs/bench.sh makes a
+// 1,000,000-event one), that file, hunted as of its last event.
+func benchEngine(b *testing.B) (*Engine, Params) {
 	b.Helper()
+	if path := os.Getenv("GUESTHUNT_BENCH_FILE"); path != "" {
+		st, err := data.Open("")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { st.Close() })
+		start := time.Now()
+		if _, err := st.Load(context.Background(), []string{path}, data.LoadOptions{Strict: true}); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("loaded %s in %v", path, time.Since(start))
+		e := NewEngine(st)
+		start = time.Now()
+		if _, err := e.cacheFor(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("built invite cache in %v", time.Since(start))
+		return e, DefaultParams()
+	}
 	n := 200_000
 	if s := os.Getenv("GUESTHUNT_BENCH_EVENTS"); s != "" {
 		var err error
@@ -33,16 +54,16 @@ func benchEngine(b *testing.B) *Engine {
 		b.Fatal(err)
 	}
 	b.Logf("built invite cache in %v", time.Since(start))
-	return e
+	return e, fixedParams()
 }
 
 // BenchmarkHunt loads one generated tenant and times the workbench's
 // questions on it; the sub-benchmarks share the store so it loads once.
 func BenchmarkHunt(b *testing.B) {
-	e := benchEngine(b)
+	e, params := benchEngine(b)
 	ctx := context.Background()
 	b.Run("Run", func(b *testing.B) {
-		p := fixedParams()
+		p := params
 		windows := []time.Duration{day, 36 * time.Hour, 2 * day}
 		i := 0
 		for b.Loop() {
@@ -55,14 +76,14 @@ func BenchmarkHunt(b *testing.B) {
 	})
 	b.Run("Sensitivity", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := e.Sensitivity(ctx, fixedParams(), 30); err != nil {
+			if _, err := e.Sensitivity(ctx, params, 90); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("Explain", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := e.Explain(ctx, fixedParams(), "user0001@contoso.com"); err != nil {
+			if _, err := e.Explain(ctx, params, "user0001@contoso.com"); err != nil {
 				b.Fatal(err)
 			}
 		}

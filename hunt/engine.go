@@ -22,6 +22,10 @@ type Engine struct {
 
 	mu    sync.Mutex // serialises cache builds
 	cache *inviteCache
+
+	rowsMu  sync.Mutex
+	rowsGen int64                          // the cache generation rows belongs to
+	rows    map[data.RecordKey]data.Record // alert rows' columns already fetched
 }
 
 // NewEngine makes an engine over st. The invite cache is built on first use
