@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/vt"
 	"github.com/guesthunt/guesthunt/hunt"
 )
@@ -84,8 +85,13 @@ func settle(t *testing.T, e *vt.SafeEmulator, want string) string {
 	return ""
 }
 
-func golden(t *testing.T, name, got string) {
+func golden(t *testing.T, name, got string, e *vt.SafeEmulator) {
 	t.Helper()
+	if dir := os.Getenv("GUESTHUNT_SCREENSHOTS"); dir != "" {
+		if err := writeScreenshot(filepath.Join(dir, name+".png"), e); err != nil {
+			t.Fatal(err)
+		}
+	}
 	path := filepath.Join("testdata", "screens", name+".txt")
 	if os.Getenv("GUESTHUNT_UPDATE_GOLDEN") != "" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -112,7 +118,8 @@ func TestGoldenScreens(t *testing.T) {
 	m := New(Deps{Engine: eng, Store: st, Params: hunt.DefaultParams(),
 		Data: DataSetInfo{Files: []string{"demo-tenant-seed1.ndjson"}, Events: 2731, Demo: true}, IsDark: true})
 	p := tea.NewProgram(steadyProbe{probe{Model: m, latest: ch}},
-		tea.WithInput(nil), tea.WithOutput(crlf{emu}), tea.WithWindowSize(goldenW, goldenH), tea.WithoutSignals())
+		tea.WithInput(nil), tea.WithOutput(crlf{emu}), tea.WithWindowSize(goldenW, goldenH), tea.WithoutSignals(),
+		tea.WithColorProfile(colorprofile.TrueColor))
 	done := make(chan error, 1)
 	go func() { _, err := p.Run(); done <- err }()
 	t.Cleanup(func() { p.Kill(); <-done })
@@ -124,21 +131,21 @@ func TestGoldenScreens(t *testing.T) {
 	}
 
 	f.until("first result", func(m Model) bool { return m.res != nil && m.sens != nil })
-	golden(t, "main", settle(t, emu, "5 inviters flagged"))
+	golden(t, "main", settle(t, emu, "5 inviters flagged"), emu)
 
 	keys("/", "j", "o", "n", "a", "s", "enter", "tab", "G", "enter")
 	f.until("detail", func(m Model) bool { return m.mode == modeDetail && !m.loading })
-	golden(t, "detail-hostile", settle(t, emu, "Original record"))
+	golden(t, "detail-hostile", settle(t, emu, "Original record"), emu)
 
 	keys("esc", "w")
 	f.until("why", func(m Model) bool { return m.mode == modeWhy && !m.loading })
-	golden(t, "why", settle(t, emu, "Verdict"))
+	golden(t, "why", settle(t, emu, "Verdict"), emu)
 
 	keys("esc", "?")
 	f.until("help", func(m Model) bool { return m.mode == modeHelp })
-	golden(t, "help", settle(t, emu, "guesthunt keys"))
+	golden(t, "help", settle(t, emu, "guesthunt keys"), emu)
 
 	keys("esc", "esc", "+", "+", "+")
 	f.until("17d", func(m Model) bool { return m.res.Params.Baseline == 17*day && !m.runBusy && !m.sensBusy })
-	golden(t, "baseline-17d", settle(t, emu, "baseline 14d → 17d"))
+	golden(t, "baseline-17d", settle(t, emu, "baseline 14d → 17d"), emu)
 }
