@@ -53,8 +53,12 @@ func whyLines(w whyMsg, st Styles, width int) []string {
 	} else {
 		lines = append(lines, "  no successful invite before the window anywhere in the data: flagged at every baseline length")
 	}
-	if !x.Coverage.BaselineCovered {
-		lines = append(lines, "", st.Warning.Render("⚠ ")+styled(x.Coverage.Note, st.Warning, st.Marker))
+	lines = append(lines, "", st.HelpSection.Render("Coverage"))
+	if x.Coverage.BaselineCovered {
+		lines = append(lines, "  the data covers the baseline interval (it starts "+
+			st.Value.Render(x.Coverage.DataFrom.UTC().Format(kustoTime))+")")
+	} else {
+		lines = append(lines, "  "+st.Warning.Render("⚠ ")+styled(x.Coverage.Note, st.Warning, st.Marker))
 	}
 	return wrapWords(lines, width)
 }
