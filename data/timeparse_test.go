@@ -43,3 +43,25 @@ func TestParseTimestamp(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseTimestamp: any input either fails or gives a UTC time on a 100 ns
+// tick that reads back the same from its RFC 3339 spelling.
+func FuzzParseTimestamp(f *testing.F) {
+	for _, s := range []string{"2021-08-02T13:29:25.9831234Z", "2021-08-02 13:29:25", "2021-08-02T15:29:25+0200",
+		"2021-08-02T13:29:25.999999999-05:30", "2021-02-29", "9/7/2023, 6:03:23.829 AM", "", "2021-08-02T24:00:00Z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseTimestamp(s)
+		if err != nil {
+			return
+		}
+		if got.Location() != time.UTC || got.Nanosecond()%100 != 0 {
+			t.Fatalf("%q: %v is not UTC on a tick", s, got)
+		}
+		again, err := ParseTimestamp(got.Format("2006-01-02T15:04:05.9999999Z07:00"))
+		if err != nil || !again.Equal(got) {
+			t.Fatalf("%q: %v does not read back (%v, %v)", s, got, again, err)
+		}
+	})
+}
