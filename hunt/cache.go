@@ -124,7 +124,7 @@ func (e *Engine) cacheFor(ctx context.Context) (*inviteCache, error) {
 		return nil, err
 	}
 	e.cache = c
-	e.dropStaleCaches(ctx, c.table)
+	e.dropStaleCaches(ctx, c.generation)
 	return c, nil
 }
 
@@ -194,18 +194,22 @@ func (e *Engine) buildCacheOnce(ctx context.Context, c *inviteCache) error {
 
 // dropStaleCaches removes cache tables of older generations (or versions).
 // Failure only leaves a stale table behind, so it is not reported.
-func (e *Engine) dropStaleCaches(ctx context.Context, current string) {
+func (e *Engine) dropStaleCaches(ctx context.Context, current int64) {
 	db := e.store.DB()
 	rows, err := db.QueryContext(ctx,
-		`SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND starts_with(table_name, $1) AND table_name <> $2`,
-		cachePrefix, current)
+		`SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND starts_with(table_name, $1)`, cachePrefix)
 	if err != nil {
 		return
 	}
 	var stale []string
 	for rows.Next() {
 		var name string
-		if rows.Scan(&name) == nil && isCacheTableName(name) {
+		if rows.Scan(&name) != nil {
+			continue
+		}
+		// Never a newer generation: another engine may be reading it, and this
+		// one may have read the generation just before a load finished.
+		if version, gen, ok := parseCacheTableName(name); ok && (version != cacheVersion || gen < current) {
 			stale = append(stale, name)
 		}
 	}
@@ -215,12 +219,12 @@ func (e *Engine) dropStaleCaches(ctx context.Context, current string) {
 	}
 }
 
-// isCacheTableName accepts only names this package makes, so that the DROP
-// above can never be steered at another table.
-func isCacheTableName(name string) bool {
-	var v, g int64
-	n, err := fmt.Sscanf(name, cachePrefix+"v%d_g%d", &v, &g)
-	return err == nil && n == 2 && name == fmt.Sprintf("%sv%d_g%d", cachePrefix, v, g)
+// parseCacheTableName reads the version and generation out of a cache
+// table's name; only names this package would write are accepted.
+func parseCacheTableName(name string) (version, generation int64, ok bool) {
+	n, err := fmt.Sscanf(name, cachePrefix+"v%d_g%d", &version, &generation)
+	ok = err == nil && n == 2 && name == fmt.Sprintf("%sv%d_g%d", cachePrefix, version, generation)
+	return version, generation, ok
 }
 
 // nsTime turns epoch nanoseconds from DuckDB into a UTC time (zero for NULL).

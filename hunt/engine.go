@@ -83,8 +83,16 @@ func (e *Engine) withCache(ctx context.Context, query func(c *inviteCache) error
 	if err == nil || ctx.Err() != nil {
 		return err
 	}
+	// The cache may have been dropped under us (another engine on the same
+	// store moved to newer data) or may be stale: forget it and try once more
+	// on a cache built for the data as it is now.
+	e.mu.Lock()
+	if e.cache == c {
+		e.cache = nil
+	}
+	e.mu.Unlock()
 	fresh, ferr := e.cacheFor(ctx)
-	if ferr != nil || fresh.generation == c.generation {
+	if ferr != nil {
 		return err
 	}
 	return query(fresh)
