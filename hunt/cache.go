@@ -167,7 +167,7 @@ func (e *Engine) buildCacheOnce(ctx context.Context, c *inviteCache) error {
 		return fmt.Errorf("look up %s: %w", c.table, err)
 	}
 	if n == 0 {
-		names, err := queryStringsTx(ctx, tx, `SELECT DISTINCT OperationName FROM AuditLogs WHERE `+
+		names, err := queryStrings(ctx, tx, `SELECT DISTINCT OperationName FROM AuditLogs WHERE `+
 			asciiEqualFoldSQL("OperationName", "$1")+` ORDER BY 1`, inviteOperationLower)
 		if err != nil {
 			return fmt.Errorf("build invite cache: %w", err)
@@ -233,21 +233,4 @@ func nsTime(ns sql.NullInt64) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(0, ns.Int64).UTC()
-}
-
-func queryStringsTx(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }

@@ -158,7 +158,13 @@ func (e *Engine) Explain(ctx context.Context, p Params, upn string) (*Explanatio
 	return ex, nil
 }
 
-func queryStrings(ctx context.Context, db *sql.DB, query string, args ...any) ([]string, error) {
+// queryer is what *sql.DB and *sql.Tx have in common.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// queryStrings runs a query whose rows are one string each.
+func queryStrings(ctx context.Context, db queryer, query string, args ...any) ([]string, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
