@@ -23,6 +23,8 @@ type Store struct {
 	loadMu  sync.Mutex // one load at a time keeps rowid ranges contiguous per file
 	spoolMu sync.Mutex
 	spools  []string // temp copies of standard input and the like, removed on Close
+
+	triage triageState // analysts' verdicts: where they live, one writer at a time (triage.go)
 }
 
 // Open opens (creating if needed) the case file at path, or an in-memory
