@@ -24,6 +24,23 @@ type Deps struct {
 	NoColor bool
 	// Context bounds every engine call; nil means context.Background().
 	Context context.Context
+
+	// Triage is where verdicts are kept; nil means triage is unavailable
+	// (the header says so and t/n refuse).
+	Triage TriageStore
+	// Analyst is recorded with each verdict (user name, or the SSH user).
+	Analyst string
+	// TriageLocation says where verdicts are stored, for the header (the
+	// case file's path, or e.g. "not saved: in memory").
+	TriageLocation string
+	// TriageDurable is true when verdicts survive the session (a case file);
+	// when false the location is shown as a warning.
+	TriageDurable bool
+	// KQL gives the rule's KQL for a baseline and window (hunt.KQL); nil
+	// disables K.
+	KQL KQLFunc
+	// Export writes the report and returns the path written; nil disables e.
+	Export ExportFunc
 }
 
 type mode int
@@ -33,6 +50,7 @@ const (
 	modeDetail
 	modeWhy
 	modeHelp
+	modeKQL
 )
 
 type pane int
@@ -49,6 +67,7 @@ const (
 	promptBaseline
 	promptWindow
 	promptAsOf
+	promptNote
 )
 
 // Model is the workbench's root model.
@@ -90,6 +109,11 @@ type Model struct {
 	why     whyMsg
 	loading bool // a detail or why answer is awaited
 	scroll  scrollPane
+
+	tri     triageState
+	picker  verdictPicker
+	noteFor data.Subject // what the note prompt edits
+	kql     kqlView
 }
 
 // New builds the workbench. Nothing runs until Init.
@@ -124,7 +148,11 @@ func (m Model) Init() tea.Cmd {
 	// and in the model identically (1 and 2).
 	run := m.runRequest(1)
 	sens := m.sensRequest(2)
-	return tea.Batch(tea.RequestBackgroundColor, run, sens)
+	var tri tea.Cmd
+	if m.deps.Triage != nil {
+		tri = fetchTriagesCmd(m.deps.Context, m.deps.Triage, 1) // expectInitial counts it
+	}
+	return tea.Batch(tea.RequestBackgroundColor, run, sens, tri)
 }
 
 // The first run and sensitivity requests are issued by Init with fixed
@@ -134,6 +162,9 @@ func (m *Model) expectInitial() {
 		m.req.seq, m.req.run, m.req.sens = 2, 1, 2
 		m.sensFor = m.params
 		m.runBusy, m.sensBusy = true, true
+		if m.deps.Triage != nil && m.tri.fetch == 0 {
+			m.tri.fetch = 1
+		}
 	}
 }
 
@@ -180,7 +211,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.restyle()
 		return m, nil
 	case runMsg:
-		return m.onRun(msg), nil
+		fresh := msg.seq == m.req.run && msg.err == nil
+		m = m.onRun(msg)
+		if fresh {
+			// Other analysts may have recorded verdicts on this case file.
+			return m, m.fetchTriages()
+		}
+		return m, nil
+	case triagesMsg:
+		return m.onTriages(msg), nil
+	case triageSavedMsg:
+		return m.onTriageSaved(msg), nil
+	case exportMsg:
+		return m.onExport(msg), nil
 	case sensMsg:
 		return m.onSens(msg), nil
 	case detailMsg:

@@ -15,6 +15,7 @@ func guestColumns() []table.Column {
 	return []table.Column{
 		// Narrow minimums so an 80-column terminal still shows the addresses;
 		// the object id (a GUID) gives way first and is whole in the detail.
+		{Title: "Verdict", Width: 8},
 		{Title: "Time", Width: 19},
 		{Title: "Guest UPN", Width: 14, Flex: 3},
 		{Title: "Invited email", Width: 14, Flex: 3},
@@ -37,6 +38,26 @@ func (r guestRows) Row(i int) []string {
 		a.TimeGenerated.UTC().Format(rowTime), a.TargetUserPrincipalName, addr, domainOf(addr),
 		a.TargetAadUserId, a.InitiatingIPAddress, a.Result,
 	}
+}
+
+// guestTable is the pane's Source: the rows with their verdict cells.
+type guestTable struct {
+	rows guestRows
+	tv   triageView
+}
+
+func (g guestTable) Len() int { return len(g.rows) }
+
+func (g guestTable) Row(i int) []string {
+	return append([]string{g.tv.cell(eventSubject(g.rows[i]))}, g.rows.Row(i)...)
+}
+
+// guestAlerts is the alert rows the guests pane shows, in its order.
+func (m Model) guestAlerts() guestRows {
+	if g, ok := m.guests.Source().(guestTable); ok {
+		return g.rows
+	}
+	return nil
 }
 
 // sortedByTime returns a copy of one inviter's rows, oldest first.

@@ -14,14 +14,29 @@ type HeaderInfo struct {
 	Data     DataSetInfo
 	Params   ParamsInfo
 	Coverage CoverageInfo
+	Triage   *TriageInfo // nil: no triage line (the workbench always has one)
+}
+
+// TriageInfo is the header's triage line: progress over the flagged
+// inviters and where verdicts are kept.
+type TriageInfo struct {
+	Available bool // a store is open
+	Loaded    bool // its verdicts have been read at least once
+	Err       string
+	Triaged   int // flagged inviters with a verdict other than untriaged
+	Flagged   int
+	Saving    int // saves in flight
+	Location  string
+	Durable   bool
 }
 
 // kustoTime keeps all seven fractional digits Kusto has, and no trailing zeros.
 const kustoTime = "2006-01-02T15:04:05.9999999Z07:00"
 
-// Header draws two lines (three when the baseline is not covered), each cut
-// to width. File names and the coverage note come from outside and are
-// sanitized.
+// Header draws two lines, a third with Triage, and one more when the
+// baseline is not covered, each cut
+// to width. File names, the coverage note and the verdicts' location come
+// from outside and are sanitized.
 func Header(h HeaderInfo, st Styles, width int) string {
 	if width <= 0 {
 		return ""
@@ -54,6 +69,9 @@ func Header(h HeaderInfo, st Styles, width int) string {
 	line2 += st.Label.Render("  as of ") + st.Value.Render(asOf)
 
 	lines := []string{line1, line2}
+	if h.Triage != nil {
+		lines = append(lines, triageLine(*h.Triage, st))
+	}
 	if !h.Coverage.BaselineCovered {
 		note := "baseline not covered by the data: inviters older than the export look new"
 		if h.Coverage.Note != "" {
@@ -75,4 +93,34 @@ func filesLabel(files []string) string {
 		return safe.Text(filepath.Base(files[0]))
 	}
 	return fmt.Sprintf("%d files", len(files))
+}
+
+func triageLine(t TriageInfo, st Styles) string {
+	if !t.Available {
+		return st.Label.Render("verdicts ") + st.Warning.Render("unavailable: no case store (t, n and the verdict filter do nothing)")
+	}
+	line := st.Label.Render("verdicts ")
+	switch {
+	case !t.Loaded && t.Err == "":
+		line += st.Dim.Render("loading…")
+	default:
+		line += st.Value.Render(fmt.Sprintf("%d/%d triaged", t.Triaged, t.Flagged))
+	}
+	if t.Saving > 0 {
+		line += st.Dim.Render(fmt.Sprintf("  %d saving…", t.Saving))
+	}
+	if t.Err != "" {
+		line += "  " + st.Error.Render("⚠ not read: ") + safe.StyledLine(t.Err, 60, rf(st.Error), rf(st.Marker))
+	}
+	loc := t.Location
+	if loc == "" {
+		loc = "(location not given)"
+	}
+	line += st.Label.Render("  stored in ")
+	if t.Durable {
+		line += safe.StyledLine(loc, 200, rf(st.Value), rf(st.Marker))
+	} else {
+		line += st.Warning.Render("⚠ ") + safe.StyledLine(loc, 200, rf(st.Warning), rf(st.Marker))
+	}
+	return line
 }

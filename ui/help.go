@@ -39,7 +39,34 @@ func HelpView(k KeyMap, st Styles, width, height int) string {
 		}
 	}
 	out := title + "\n\n" + lipgloss.JoinHorizontal(lipgloss.Top, rendered...)
+	if lipgloss.Width(out) > width || lipgloss.Height(out) > height {
+		// Too small for whole sections side by side: flow the lines down
+		// and across, a section continuing in the next column.
+		// Used only when it shows everything; otherwise the cut is marked.
+		if c := title + "\n" + compactHelp(k, st, height-1); lipgloss.Width(c) <= width {
+			out = c
+		}
+	}
 	return clip(out, width, height)
+}
+
+// compactHelp lays every help line out column by column, height lines a
+// column, without blank lines, two cells apart.
+func compactHelp(k KeyMap, st Styles, height int) string {
+	var all []string
+	for _, sec := range k.Sections() {
+		all = append(all, helpBlock(sec, st)...)
+	}
+	height = max(height, 1)
+	var cols []string
+	for i := 0; i < len(all); i += height {
+		col := strings.Join(all[i:min(i+height, len(all))], "\n")
+		if i+height < len(all) {
+			col = lipgloss.NewStyle().PaddingRight(2).Render(col)
+		}
+		cols = append(cols, col)
+	}
+	return lipgloss.JoinHorizontal(lipgloss.Top, cols...)
 }
 
 func helpBlock(sec HelpSection, st Styles) []string {

@@ -25,6 +25,7 @@ const (
 func inviterColumns() []table.Column {
 	return []table.Column{
 		{Title: "Inviter", Width: 24, Flex: 1},
+		{Title: "Verdict", Width: 8},
 		{Title: "Invites", Width: 7},
 		{Title: "Guests", Width: 6},
 		{Title: "Source IPs", Width: 15},
@@ -34,23 +35,38 @@ func inviterColumns() []table.Column {
 	}
 }
 
+// Column indexes of the inviters pane.
+const (
+	colInviter = iota
+	colVerdict
+	colInvites
+	colGuests
+	colSourceIPs
+	colFirstInvite
+	colLastInvite
+	colLatestEarlier
+)
+
 // compareInviters orders two inviters by column col (the order s cycles
-// through; -1 keeps the engine's order: first invite, then UPN).
-func compareInviters(col int, a, b hunt.InviterSummary) int {
+// through; -1 keeps the engine's order: first invite, then UPN). Verdicts
+// sort in picker order (untriaged first).
+func compareInviters(col int, a, b hunt.InviterSummary, tv triageView) int {
 	switch col {
-	case 0:
+	case colInviter:
 		return cmp.Compare(a.UPN, b.UPN)
-	case 1:
+	case colVerdict:
+		return cmp.Compare(verdictRank(tv.verdict(inviterSubject(a.UPN))), verdictRank(tv.verdict(inviterSubject(b.UPN))))
+	case colInvites:
 		return cmp.Compare(a.Invites, b.Invites)
-	case 2:
+	case colGuests:
 		return cmp.Compare(a.DistinctGuests, b.DistinctGuests)
-	case 3:
+	case colSourceIPs:
 		return cmp.Compare(strings.Join(a.SourceIPs, ","), strings.Join(b.SourceIPs, ","))
-	case 4:
+	case colFirstInvite:
 		return a.FirstInvite.Compare(b.FirstInvite)
-	case 5:
+	case colLastInvite:
 		return a.LastInvite.Compare(b.LastInvite)
-	case 6:
+	case colLatestEarlier:
 		// "never" sorts before any instant: the newest inviters first.
 		return cmp.Or(cmp.Compare(b2i(a.HasEarlierInvite), b2i(b.HasEarlierInvite)),
 			a.LatestEarlierInvite.Compare(b.LatestEarlierInvite))
@@ -70,6 +86,7 @@ func b2i(b bool) int {
 type inviterRows struct {
 	all   []hunt.InviterSummary
 	index []int
+	tv    triageView
 }
 
 func (r inviterRows) Len() int { return len(r.index) }
@@ -81,7 +98,7 @@ func (r inviterRows) Row(i int) []string {
 		earlier = s.LatestEarlierInvite.UTC().Format(summaryTime)
 	}
 	return []string{
-		s.UPN, fmt.Sprint(s.Invites), fmt.Sprint(s.DistinctGuests), ipsCell(s.SourceIPs),
+		s.UPN, r.tv.cell(inviterSubject(s.UPN)), fmt.Sprint(s.Invites), fmt.Sprint(s.DistinctGuests), ipsCell(s.SourceIPs),
 		s.FirstInvite.UTC().Format(summaryTime), s.LastInvite.UTC().Format(summaryTime), earlier,
 	}
 }
@@ -116,23 +133,27 @@ func ipsCell(ips []string) string {
 
 // newInviterRows filters by a case-insensitive substring of the UPN (the
 // filter is matched against the raw UPN, so typing part of a name finds it
-// even when the name carries hidden characters) and sorts stably.
-func newInviterRows(all []hunt.InviterSummary, filter string, sortCol int, desc bool) inviterRows {
+// even when the name carries hidden characters), keeps only the inviters
+// with tv.only's verdict when set, and sorts stably.
+func newInviterRows(all []hunt.InviterSummary, filter string, sortCol int, desc bool, tv triageView) inviterRows {
 	f := strings.ToLower(filter)
 	idx := make([]int, 0, len(all))
 	for i, s := range all {
+		if tv.only != "" && tv.verdict(inviterSubject(s.UPN)) != tv.only {
+			continue
+		}
 		if f == "" || strings.Contains(strings.ToLower(s.UPN), f) {
 			idx = append(idx, i)
 		}
 	}
 	if sortCol >= 0 {
 		slices.SortStableFunc(idx, func(a, b int) int {
-			c := compareInviters(sortCol, all[a], all[b])
+			c := compareInviters(sortCol, all[a], all[b], tv)
 			if desc {
 				c = -c
 			}
 			return c
 		})
 	}
-	return inviterRows{all: all, index: idx}
+	return inviterRows{all: all, index: idx, tv: tv}
 }

@@ -10,7 +10,8 @@ import (
 //
 // Choices: + and - move the baseline one day (= also works, so no shift is
 // needed on US layouts), > and < seven days; s cycles the sort column and S
-// reverses it; W types the window (ctrl+w is eaten by some terminals).
+// reverses it; W types the window (ctrl+w is eaten by some terminals);
+// t (triage) sets a verdict, K shows the KQL (k is taken by vi-style up).
 type KeyMap struct {
 	// Navigation
 	Up, Down, PageUp, PageDown, Home, End key.Binding
@@ -19,6 +20,8 @@ type KeyMap struct {
 	// Parameters
 	BaselineUp, BaselineDown, BaselineWeekUp, BaselineWeekDown, Baseline key.Binding
 	Window, AsOfBack, AsOfForward, AsOf, AsOfReset, FoldCase             key.Binding
+	// Triage
+	Verdict, Note, VerdictFilter, Export, KQL key.Binding
 	// Other
 	Copy, Help, Quit key.Binding
 }
@@ -71,6 +74,12 @@ func NewKeyMap() KeyMap {
 		AsOfReset:        bind("r", "as-of = end of data", "r"),
 		FoldCase:         bind("f", "toggle fold-case comparison", "f"),
 
+		Verdict:       bind("t", "set verdict (inviter or event)", "t"),
+		Note:          bind("n", "edit note (same subject)", "n"),
+		VerdictFilter: bind("v", "cycle verdict filter", "v"),
+		Export:        bind("e", "export the report", "e"),
+		KQL:           bind("K", "show + copy the rule's KQL", "K"),
+
 		Copy: bind("y", "copy cell/record (OSC 52)", "y"),
 		Help: bind("?", "help", "?"),
 		Quit: bind("q/ctrl+c", "quit", "q", "ctrl+c"),
@@ -94,6 +103,9 @@ func (k KeyMap) Sections() []HelpSection {
 			e(k.BaselineWeekUp), e(k.BaselineWeekDown),
 			e(k.Baseline), e(k.Window), e(k.AsOfBack), e(k.AsOfForward), e(k.AsOf),
 			e(k.AsOfReset), e(k.FoldCase),
+		}},
+		{Title: "Triage", Entries: []HelpEntry{
+			h(k.Verdict, "verdict"), h(k.Note, "note"), e(k.VerdictFilter), h(k.Export, "export"), e(k.KQL),
 		}},
 		{Title: "Other", Entries: []HelpEntry{h(k.Copy, "copy"), h(k.Help, "help"), h(k.Quit, "quit")}},
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/guesthunt/guesthunt/ui/safe"
 )
 
-// Screen layout, top to bottom: header (2-3 lines), sensitivity strip (2),
+// Screen layout, top to bottom: header (3-4 lines), sensitivity strip (2),
 // inviters pane (title + table), guests pane (title + table), message line,
 // status bar. Detail and why-flagged replace strip and panes.
 
@@ -21,7 +21,7 @@ const (
 
 func (m Model) headerInfo() HeaderInfo {
 	d := m.deps.Data
-	h := HeaderInfo{Data: d, Params: paramsInfo(m.params, m.resolvedAsOf()), Coverage: CoverageInfo{BaselineCovered: true}}
+	h := HeaderInfo{Data: d, Params: paramsInfo(m.params, m.resolvedAsOf()), Coverage: CoverageInfo{BaselineCovered: true}, Triage: ptr(m.triageInfo())}
 	if m.res != nil {
 		if d.From.IsZero() {
 			h.Data.From, h.Data.To = m.res.Coverage.DataFrom, m.res.Coverage.DataTo
@@ -33,11 +33,15 @@ func (m Model) headerInfo() HeaderInfo {
 	return h
 }
 
+func ptr[T any](v T) *T { return &v }
+
+// headerHeight counts the header's lines: data, parameters, verdicts, and
+// the coverage warning when the baseline is not covered.
 func (m Model) headerHeight() int {
 	if m.res != nil && !m.res.Coverage.BaselineCovered {
-		return 3
+		return 4
 	}
-	return 2
+	return 3
 }
 
 // paneHeights splits what is left between the two tables (each including
@@ -78,6 +82,11 @@ func (m *Model) relayout() {
 			m.scroll.offset = off
 			m.scroll.scroll(0)
 		}
+	case modeKQL:
+		off := m.scroll.offset
+		m.scroll.setContent(kqlLines(m.kql, m.styles, m.width))
+		m.scroll.offset = off
+		m.scroll.scroll(0)
 	}
 }
 
@@ -102,8 +111,8 @@ func (m Model) render() string {
 	}
 	parts := []string{Header(m.headerInfo(), m.styles, m.width)}
 	switch m.mode {
-	case modeDetail, modeWhy:
-		if m.loading {
+	case modeDetail, modeWhy, modeKQL:
+		if m.loading && m.mode != modeKQL {
 			body := make([]string, m.scroll.height)
 			body[0] = m.styles.Dim.Render("loading…")
 			parts = append(parts, strings.Join(body, "\n"))
@@ -113,8 +122,13 @@ func (m Model) render() string {
 	default:
 		parts = append(parts,
 			Strip(m.stripPoints(), baselineDays(m.shownParams().Baseline), m.width, m.styles),
-			m.paneTitle(paneInviters), m.inviters.View(),
-			m.paneTitle(paneGuests), m.guests.View())
+			m.paneTitle(paneInviters), m.inviters.View())
+		if m.picker.open {
+			_, g := m.paneHeights()
+			parts = append(parts, m.picker.view(m.styles, m.width, g+1))
+		} else {
+			parts = append(parts, m.paneTitle(paneGuests), m.guests.View())
+		}
 	}
 	parts = append(parts, m.messageLine(), StatusBar(m.statusInfo(), m.keys, m.styles, m.width))
 	return strings.Join(parts, "\n")
@@ -152,6 +166,9 @@ func (m Model) paneTitle(p pane) string {
 		if f := m.filter.Value(); f != "" && !m.filtering {
 			title += st.Dim.Render("  filter ") + safe.StyledLine(f, 30, rf(st.Value), rf(st.Marker))
 		}
+		if v := m.triageView().only; v != "" {
+			title += st.Dim.Render("  verdict ") + st.Value.Render(verdictLong(v))
+		}
 	} else {
 		title = st.PaneTitle.Render(mark + "Guests invited by ")
 		if m.selected == "" {
@@ -159,6 +176,10 @@ func (m Model) paneTitle(p pane) string {
 		} else {
 			title += safe.StyledLine(m.selected, m.width/2, rf(st.Value), rf(st.Marker)) +
 				st.Dim.Render(fmt.Sprintf("  %s", plural(m.guests.Len(), "invite")))
+			// The inviter's note: analyst text that may quote hostile data.
+			if note := m.current(inviterSubject(m.selected)).Note; note != "" {
+				title += st.Dim.Render("  ✎ ") + safe.StyledLine(note, max(m.width/3, 10), rf(st.Value), rf(st.Marker))
+			}
 		}
 	}
 	return ansi.Truncate(title, m.width, "…")
@@ -185,7 +206,7 @@ func (m Model) statusInfo() StatusInfo {
 		info.QueryTime = m.res.Elapsed
 	}
 	switch m.mode {
-	case modeDetail, modeWhy:
+	case modeDetail, modeWhy, modeKQL:
 		first, _, total := m.scroll.position()
 		info.Row, info.Rows = first, total
 		return info

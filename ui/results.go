@@ -96,8 +96,15 @@ func (m *Model) refilter() {
 	if m.res != nil {
 		all = m.res.Inviters
 	}
-	m.rows = newInviterRows(all, m.filter.Value(), m.sortCol, m.sortDesc)
+	m.rows = newInviterRows(all, m.filter.Value(), m.sortCol, m.sortDesc, m.triageView())
 	m.inviters.SetSource(m.rows)
+	if m.res != nil {
+		if m.filter.Value() != "" || m.tri.filter > 0 {
+			m.inviters.SetEmptyText("no flagged inviter matches the filter")
+		} else {
+			m.inviters.SetEmptyText("no inviter is flagged at these parameters")
+		}
+	}
 	if i := m.rows.find(m.selected); i >= 0 {
 		m.inviters.SetCursor(i)
 	}
@@ -118,7 +125,7 @@ func (m *Model) syncSelection(force bool) {
 	}
 	m.selected = upn
 	rows := sortedByTime(m.byUPN[upn])
-	m.guests.SetSource(rows)
+	m.guests.SetSource(guestTable{rows: rows, tv: m.triageView()})
 	m.guests.SetCursor(0)
 	if !ok {
 		m.guests.SetEmptyText("no inviter selected")

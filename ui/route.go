@@ -19,6 +19,9 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.asking != promptNone {
 		return m.onPromptKey(msg)
 	}
+	if m.picker.open {
+		return m.onPickerKey(msg)
+	}
 	if m.filtering {
 		return m.onFilterKey(msg), nil
 	}
@@ -39,7 +42,7 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.mode = m.helpFrom
 		}
 		return m, nil
-	case modeDetail, modeWhy:
+	case modeDetail, modeWhy, modeKQL:
 		return m.onPagerKey(msg)
 	}
 	return m.onMainKey(msg)
@@ -54,6 +57,10 @@ func (m Model) onPagerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if m.mode == modeDetail && m.detail.raw.Raw != nil {
 			m.say(fmt.Sprintf("copied the record (%d bytes) to the clipboard (OSC 52)", len(m.detail.raw.Raw)), false)
 			return m, tea.SetClipboard(string(m.detail.raw.Raw))
+		}
+		if m.mode == modeKQL && m.kql.text != "" {
+			m.say(fmt.Sprintf("copied the rule's KQL (%d bytes) to the clipboard (OSC 52)", len(m.kql.text)), false)
+			return m, tea.SetClipboard(m.kql.text)
 		}
 		if m.mode == modeWhy && m.why.upn != "" {
 			m.say("copied the inviter UPN to the clipboard (OSC 52)", false)
@@ -84,7 +91,7 @@ func (m Model) onMainKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.SortReverse):
 		col := m.sortCol
 		if col < 0 {
-			col = 4 // the engine's order is by first invite
+			col = colFirstInvite // the engine's order is by first invite
 		}
 		m = m.sortBy(col, !m.sortDesc)
 	case key.Matches(msg, k.Detail):
@@ -99,6 +106,16 @@ func (m Model) onMainKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.openWhy()
 	case key.Matches(msg, k.Copy):
 		return m.copySelection()
+	case key.Matches(msg, k.Verdict):
+		return m.openPicker()
+	case key.Matches(msg, k.Note):
+		return m.openNote()
+	case key.Matches(msg, k.VerdictFilter):
+		return m.cycleVerdictFilter(), nil
+	case key.Matches(msg, k.Export):
+		return m.startExport()
+	case key.Matches(msg, k.KQL):
+		return m.openKQL()
 	case key.Matches(msg, k.BaselineUp):
 		return m.changeParams(shiftBaseline(m.params, day))
 	case key.Matches(msg, k.BaselineDown):
@@ -203,6 +220,9 @@ func (m Model) onPromptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	kind, v := m.asking, m.prompt.Value()
 	m.asking = promptNone
+	if kind == promptNote {
+		return m.saveNote(v)
+	}
 	p := m.params
 	var err error
 	switch kind {
@@ -252,8 +272,8 @@ func (m Model) changeParams(p hunt.Params, err error) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) openDetail() (tea.Model, tea.Cmd) {
-	rows, ok := m.guests.Source().(guestRows)
-	if !ok || m.guests.Cursor() >= len(rows) {
+	rows := m.guestAlerts()
+	if m.guests.Cursor() >= len(rows) {
 		return m, nil
 	}
 	a := rows[m.guests.Cursor()]
@@ -285,7 +305,7 @@ func (m Model) openWhy() (tea.Model, tea.Cmd) {
 // evidence) through OSC 52, which also works over SSH.
 func (m Model) copySelection() (tea.Model, tea.Cmd) {
 	if m.focus == paneGuests {
-		if rows, ok := m.guests.Source().(guestRows); ok && m.guests.Cursor() < len(rows) {
+		if rows := m.guestAlerts(); m.guests.Cursor() < len(rows) {
 			upn := rows[m.guests.Cursor()].TargetUserPrincipalName
 			m.say("copied the guest UPN to the clipboard (OSC 52)", false)
 			return m, tea.SetClipboard(upn)
@@ -300,7 +320,7 @@ func (m Model) copySelection() (tea.Model, tea.Cmd) {
 }
 
 func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
-	if m.asking != promptNone || m.filtering || m.mode == modeHelp {
+	if m.asking != promptNone || m.filtering || m.picker.open || m.mode == modeHelp {
 		return m, nil
 	}
 	if m.mode != modeMain {

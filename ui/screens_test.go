@@ -11,6 +11,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/vt"
+	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/demo"
 	"github.com/guesthunt/guesthunt/hunt"
 )
 
@@ -115,8 +117,10 @@ func TestGoldenScreens(t *testing.T) {
 	st, eng := demoStore(t)
 	emu := vt.NewSafeEmulator(goldenW, goldenH)
 	ch := make(chan Model, 1)
+	tri := newFakeStore(data.Triage{Subject: inv("jonas.berg@" + demo.Domain), Verdict: data.VerdictMalicious, Note: "six invites in 7 minutes"})
 	m := New(Deps{Engine: eng, Store: st, Params: hunt.DefaultParams(),
-		Data: DataSetInfo{Files: []string{"demo-tenant-seed1.ndjson"}, Events: 2731, Demo: true}, IsDark: true})
+		Data: DataSetInfo{Files: []string{"demo-tenant-seed1.ndjson"}, Events: 2731, Demo: true}, IsDark: true,
+		Triage: tri, TriageLocation: "demo-case.guesthunt", TriageDurable: true})
 	p := tea.NewProgram(steadyProbe{probe{Model: m, latest: ch}},
 		tea.WithInput(nil), tea.WithOutput(crlf{emu}), tea.WithWindowSize(goldenW, goldenH), tea.WithoutSignals(),
 		tea.WithColorProfile(colorprofile.TrueColor))
@@ -130,8 +134,13 @@ func TestGoldenScreens(t *testing.T) {
 		}
 	}
 
-	f.until("first result", func(m Model) bool { return m.res != nil && m.sens != nil })
+	f.until("first result", func(m Model) bool { return m.res != nil && m.sens != nil && m.tri.loaded && m.tri.applied >= 2 })
 	golden(t, "main", settle(t, emu, "5 inviters flagged"), emu)
+
+	keys("t")
+	f.until("picker", func(m Model) bool { return m.picker.open })
+	golden(t, "verdict-picker", settle(t, emu, "Verdict for inviter"), emu)
+	keys("esc")
 
 	keys("/", "j", "o", "n", "a", "s", "enter", "tab", "G", "enter")
 	f.until("detail", func(m Model) bool { return m.mode == modeDetail && !m.loading })

@@ -14,7 +14,14 @@ func newRootCommand(io streams) *cobra.Command {
 diagnostic settings, the Entra portal, Parquet) into embedded DuckDB and runs the
 Microsoft Sentinel rule "Guest Users Invited to Tenant by New Inviters" exactly.
 
-Without a path or --db it works on a built-in demo tenant.`,
+Without a path or --db it works on a built-in demo tenant.
+
+Verdicts and notes recorded in the workbench are kept in the case file given
+with --db. Opened on export files without --db, guesthunt keeps them in a case
+file of its own for that set of files, under $XDG_STATE_HOME/guesthunt/cases/
+(~/.local/state/guesthunt/cases/ by default; $GUESTHUNT_STATE_DIR/cases/ when
+set), so reopening the same exports brings them back. The workbench header
+shows which file that is.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.ArbitraryArgs,
@@ -33,7 +40,7 @@ Without a path or --db it works on a built-in demo tenant.`,
 				return err
 			}
 			defer ds.store.Close()
-			return runWorkbench(cmd.Context(), io, ds, p)
+			return runWorkbench(cmd.Context(), io, ds, df, args, p)
 		},
 	}
 	addParamFlags(root, &hf)
@@ -41,6 +48,6 @@ Without a path or --db it works on a built-in demo tenant.`,
 	root.SetOut(io.out)
 	root.SetErr(io.err)
 	root.SetIn(io.in)
-	root.AddCommand(newHuntCommand(io), newLoadCommand(io), newSQLCommand(io), newDemoCommand(io))
+	root.AddCommand(newHuntCommand(io), newLoadCommand(io), newSQLCommand(io), newDemoCommand(io), newKQLCommand(io), newReportCommand(io))
 	return root
 }

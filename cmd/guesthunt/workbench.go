@@ -4,10 +4,13 @@ import (
 	"context"
 	"io"
 	"os"
+	"os/user"
+	"path/filepath"
 
 	"github.com/charmbracelet/x/term"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/hunt"
 	"github.com/guesthunt/guesthunt/ui"
 )
@@ -16,18 +19,25 @@ import (
 // The root command calls it when stdout is a terminal; the program's own
 // environment (tea.EnvMsg) carries NO_COLOR to the model, and the terminal
 // is asked for its background from inside the event loop.
-func runWorkbench(ctx context.Context, io streams, ds *dataset, p hunt.Params) error {
+func runWorkbench(ctx context.Context, io streams, ds *dataset, df dataFlags, args []string, p hunt.Params) error {
 	info, err := dataSetInfo(ctx, ds)
 	if err != nil {
 		return err
 	}
+	location, durable := triageHome(ctx, ds, df, args)
 	m := ui.New(ui.Deps{
-		Engine:  hunt.NewEngine(ds.store),
-		Store:   ds.store,
-		Data:    info,
-		Params:  p,
-		IsDark:  true,
-		Context: ctx,
+		Engine:         hunt.NewEngine(ds.store),
+		Store:          ds.store,
+		Data:           info,
+		Params:         p,
+		IsDark:         true,
+		Context:        ctx,
+		Triage:         ds.store,
+		Analyst:        analystName(),
+		TriageLocation: location,
+		TriageDurable:  durable,
+		KQL:            hunt.KQL,
+		Export:         exportReport(ds, df, args),
 	})
 	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(io.out), tea.WithEnvironment(os.Environ())}
 	if io.in != nil {
@@ -65,4 +75,42 @@ func dataSetInfo(ctx context.Context, ds *dataset) (ui.DataSetInfo, error) {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(f.Fd())
+}
+
+// analystName is who verdicts are recorded as: the login name.
+func analystName() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if name := os.Getenv("USER"); name != "" {
+		return name
+	}
+	return "analyst"
+}
+
+// exportReport writes the Markdown incident report for the result on screen
+// into the working directory, named after the as-of instant.
+func exportReport(ds *dataset, df dataFlags, args []string) ui.ExportFunc {
+	return func(ctx context.Context, res *hunt.Result, triage map[data.Subject]data.Triage) (string, error) {
+		meta, err := reportMeta(ctx, ds, df, args)
+		if err != nil {
+			return "", err
+		}
+		path := "guesthunt-report-" + res.AsOf.UTC().Format("20060102T150405Z") + ".md"
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			return "", err
+		}
+		if err := hunt.WriteMarkdown(f, hunt.NewReport(res, triage, meta)); err != nil {
+			f.Close()
+			return "", err
+		}
+		if err := f.Close(); err != nil {
+			return "", err
+		}
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+		return path, nil
+	}
 }

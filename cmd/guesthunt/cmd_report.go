@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/hunt"
+)
+
+// triageLoader reads the verdicts recorded for a data set; the report
+// command takes it as a parameter so tests (and the lead's wiring) can
+// supply their own.
+type triageLoader func(ctx context.Context, ds *dataset) (map[data.Subject]data.Triage, error)
+
+func newReportCommand(io streams) *cobra.Command {
+	return newReportCommandWith(io, loadTriage)
+}
+
+func newReportCommandWith(io streams, triage triageLoader) *cobra.Command {
+	var hf huntFlags
+	var df dataFlags
+	cmd := &cobra.Command{
+		Use:   "report [PATH...|--db FILE]",
+		Short: "Write an incident report: the hunt, its parameters and the analysts' verdicts",
+		Long: `report runs the rule like "guesthunt hunt" and writes the flagged inviters with their
+verdicts and alert rows, the exact command and KQL to re-run it, and the data's coverage.
+
+Formats: md (Markdown incident report, every string from the logs escaped), json (one
+object, raw values), csv (one row per alert, spreadsheet-safe) and bookmarks (a JSON
+array of Microsoft Sentinel hunting bookmarks, one per alert row).`,
+		Example: `  guesthunt report --db case.duckdb > incident.md
+  guesthunt report exports/ --as-of 2026-10-31T12:00:00Z --format json > incident.json
+  guesthunt report --db case.duckdb --format bookmarks > bookmarks.json`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runReport(cmd, io, hf, df, args, triage)
+		},
+	}
+	addParamFlags(cmd, &hf)
+	cmd.Flags().StringVar(&hf.format, "format", "md", "output: md, json, csv or bookmarks")
+	addDataFlags(cmd, &df)
+	return cmd
+}
+
+func runReport(cmd *cobra.Command, io streams, hf huntFlags, df dataFlags, args []string, triage triageLoader) error {
+	if err := checkFormat(hf.format, "md", "json", "csv", "bookmarks"); err != nil {
+		return err
+	}
+	p, err := hf.params()
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	ds, err := openDataset(ctx, io, df, args)
+	if err != nil {
+		return err
+	}
+	defer ds.store.Close()
+	location, _ := triageHome(ctx, ds, df, args)
+	fmt.Fprintln(io.err, "verdicts:", io.safe(location))
+	res, err := hunt.NewEngine(ds.store).Run(ctx, p)
+	if err != nil {
+		return err
+	}
+	verdicts, err := triage(ctx, ds)
+	if err != nil {
+		return fmt.Errorf("read verdicts: %w", err)
+	}
+	meta, err := reportMeta(ctx, ds, df, args)
+	if err != nil {
+		return err
+	}
+	if ds.demo {
+		fmt.Fprintln(io.err, "DEMO: built-in demo tenant (give export paths or --db to hunt real data)")
+	}
+	fmt.Fprintln(io.err, summarize(res))
+	if !res.Coverage.BaselineCovered {
+		fmt.Fprintln(io.err, "warning:", io.safe(res.Coverage.Note))
+	}
+	r := hunt.NewReport(res, verdicts, meta)
+	switch hf.format {
+	case "json":
+		return hunt.WriteReportJSON(io.out, r)
+	case "csv":
+		return hunt.WriteReportCSV(io.out, r)
+	case "bookmarks":
+		return hunt.WriteBookmarks(io.out, r)
+	}
+	return hunt.WriteMarkdown(io.out, r)
+}
+
+// loadTriage returns the verdicts recorded for the data set: in its case
+// file, or in the state-directory case file for the same set of exports.
+func loadTriage(ctx context.Context, ds *dataset) (map[data.Subject]data.Triage, error) {
+	return ds.store.Triages(ctx)
+}
+
+// reportMeta describes the data set and how to name it on a re-run command
+// line: the same paths, or --db and the case file.
+func reportMeta(ctx context.Context, ds *dataset, df dataFlags, args []string) (hunt.ReportMeta, error) {
+	sum, err := ds.store.Summary(ctx)
+	if err != nil {
+		return hunt.ReportMeta{}, err
+	}
+	meta := hunt.ReportMeta{Events: sum.Events, GeneratedAt: time.Now().UTC(), Version: toolVersion()}
+	for _, f := range ds.report.Files {
+		if f.Loaded > 0 || f.Duplicates > 0 {
+			meta.Files = append(meta.Files, f.Path)
+		}
+	}
+	switch {
+	case ds.demo:
+		meta.Source = fmt.Sprintf("built-in demo tenant (seed %d)", df.seed)
+	case len(args) > 0 && df.db != "":
+		meta.Source = fmt.Sprintf("%d path(s) loaded into case file %s", len(args), df.db)
+	case len(args) > 0:
+		meta.Source = fmt.Sprintf("%d path(s), %d file(s) loaded", len(args), sum.Files)
+	default:
+		meta.Source = fmt.Sprintf("case file %s (%d file(s) loaded)", df.db, sum.Files)
+	}
+	// With a case file the data is in it, whatever was loaded this time;
+	// without one, the same paths load the same events again. Standard
+	// input cannot be replayed, which the command then shows as "-".
+	if df.db != "" {
+		meta.DataArgs = []string{"--db", df.db}
+	} else {
+		meta.DataArgs = append([]string(nil), args...)
+	}
+	return meta, nil
+}
+
+// toolVersion is the module version the binary was built from, or
+// "(devel)" for a source build.
+func toolVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}

@@ -1,0 +1,53 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/guesthunt/guesthunt/hunt"
+)
+
+// The rule's KQL for the parameters on screen, to paste into Sentinel. It is
+// copied (OSC 52) when the view opens and again with y.
+
+// kqlView is what the KQL screen shows.
+type kqlView struct {
+	params hunt.Params
+	text   string
+}
+
+// openKQL builds the KQL for the shown baseline and window and copies it.
+func (m Model) openKQL() (tea.Model, tea.Cmd) {
+	if m.deps.KQL == nil {
+		m.say("KQL unavailable in this session", true)
+		return m, nil
+	}
+	p := m.shownParams()
+	m.kql = kqlView{params: p, text: m.deps.KQL(p.Baseline, p.Window)}
+	m.mode = modeKQL
+	m.scroll.setContent(kqlLines(m.kql, m.styles, m.width))
+	m.say(fmt.Sprintf("copied the rule's KQL (%d bytes) to the clipboard (OSC 52)", len(m.kql.text)), false)
+	return m, tea.SetClipboard(m.kql.text)
+}
+
+// kqlLines lays the KQL out: a title, caveats, then the query hard-wrapped
+// at the width (nothing is hidden past the right edge).
+func kqlLines(k kqlView, st Styles, width int) []string {
+	lines := []string{
+		st.Title.Render("Rule KQL") + st.Label.Render("  baseline ") + st.Value.Render(hunt.FormatTimespan(k.params.Baseline)) +
+			st.Label.Render("  window ") + st.Value.Render(hunt.FormatTimespan(k.params.Window)) +
+			st.Dim.Render("  (copied; y copies again, esc back)"),
+	}
+	if k.params.FoldCase {
+		lines = append(lines, st.Warning.Render("⚠ the workbench is folding case; this KQL is Sentinel's case-sensitive rule and may flag inviters the workbench clears"))
+	}
+	if k.params.AsOf.Mode != hunt.AsOfLatest {
+		lines = append(lines, st.Dim.Render("as-of is not part of the KQL: Sentinel counts ago() back from the time the query runs"))
+	}
+	lines = append(lines, "")
+	for _, l := range strings.Split(strings.TrimRight(k.text, "\n"), "\n") {
+		lines = append(lines, styled(l, st.Value, st.Marker))
+	}
+	return wrapAll(lines, width)
+}

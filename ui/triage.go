@@ -1,0 +1,410 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/hunt"
+)
+
+// Triage: analysts' verdicts on inviters and on single invite events. The
+// store is reached only from tea.Cmds; the model shows a verdict as saved
+// only once the store said so, and re-reads every verdict after each re-run
+// so that other sessions' decisions on the same case file appear.
+
+// TriageStore is what the workbench needs from the case file
+// ((*data.Store) implements it).
+type TriageStore interface {
+	SetTriage(ctx context.Context, t data.Triage) (data.Triage, error)
+	Triages(ctx context.Context) (map[data.Subject]data.Triage, error)
+}
+
+// ExportFunc writes the report for a result and the verdicts, returning the
+// path written.
+type ExportFunc func(ctx context.Context, res *hunt.Result, triage map[data.Subject]data.Triage) (string, error)
+
+// KQLFunc returns the rule's KQL for a baseline and window (hunt.KQL).
+type KQLFunc func(baseline, window time.Duration) string
+
+// triagesMsg is the store's verdicts, as read by fetch seq.
+type triagesMsg struct {
+	seq int
+	all map[data.Subject]data.Triage
+	err error
+}
+
+// triageSavedMsg answers one SetTriage.
+type triageSavedMsg struct {
+	want, got data.Triage
+	err       error
+}
+
+// exportMsg answers one export.
+type exportMsg struct {
+	path string
+	err  error
+}
+
+// triageState is the workbench's view of the case file. Maps are replaced,
+// never changed in place: models are values and older copies must not see
+// later changes.
+type triageState struct {
+	saved   map[data.Subject]data.Triage // as the store last confirmed
+	pending map[data.Subject]data.Triage // saves in flight, at most one a subject
+	// savedAt is the latest fetch issued when a save was confirmed: a fetch
+	// issued no later than that may not include the save yet.
+	savedAt map[data.Subject]int
+	fetch   int // latest fetch issued
+	applied int // latest fetch applied
+	loaded  bool
+	loadErr string
+	filter  int // verdict filter on the inviters pane: 0 all, i = data.Verdicts[i-1]
+	export  bool
+}
+
+// triageView is what the panes need to draw verdict cells and filter rows.
+type triageView struct {
+	saved, pending map[data.Subject]data.Triage
+	only           data.Verdict // "" = every verdict
+}
+
+func (v triageView) verdict(s data.Subject) data.Verdict {
+	if t, ok := v.saved[s]; ok && t.Verdict != "" {
+		return t.Verdict
+	}
+	return data.VerdictUntriaged
+}
+
+// cell is the short verdict label, "saving…" while a save is in flight, and
+// ✎ when the subject has a note.
+func (v triageView) cell(s data.Subject) string {
+	if _, ok := v.pending[s]; ok {
+		return "saving…"
+	}
+	out := verdictShort(v.verdict(s))
+	if v.saved[s].Note != "" {
+		out += " ✎"
+	}
+	return out
+}
+
+func verdictShort(v data.Verdict) string {
+	switch v {
+	case data.VerdictBenign:
+		return "benign"
+	case data.VerdictSuspicious:
+		return "susp"
+	case data.VerdictMalicious:
+		return "MAL"
+	case data.VerdictFalsePositive:
+		return "FP"
+	}
+	return "·"
+}
+
+// verdictLong is how the picker and messages name a verdict.
+func verdictLong(v data.Verdict) string {
+	switch v {
+	case data.VerdictMalicious:
+		return "malicious (true positive)"
+	case data.VerdictFalsePositive:
+		return "false positive"
+	}
+	return string(v)
+}
+
+func verdictRank(v data.Verdict) int {
+	for i, x := range data.Verdicts {
+		if x == v {
+			return i
+		}
+	}
+	return 0
+}
+
+func inviterSubject(upn string) data.Subject {
+	return data.Subject{Kind: data.SubjectInviter, Key: upn}
+}
+
+// eventKey is the key a verdict on one invite event is stored under: the
+// event's Id, else CorrelationId|TimeGenerated (UTC, seven fractional
+// digits)|OperationName. It is data.EventSubjectKey's rule applied to an
+// alert row.
+// TODO: call data.EventSubjectKey instead once data/triage*.go has settled
+// (it takes a data.Record, and hunt.Alert carries the same fields).
+func eventKey(a hunt.Alert) string { return hunt.EventKey(a) }
+
+func eventSubject(a hunt.Alert) data.Subject {
+	return data.Subject{Kind: data.SubjectEvent, Key: eventKey(a)}
+}
+
+func with[V any](m map[data.Subject]V, s data.Subject, v V) map[data.Subject]V {
+	out := make(map[data.Subject]V, len(m)+1)
+	maps.Copy(out, m)
+	out[s] = v
+	return out
+}
+
+func without[V any](m map[data.Subject]V, s data.Subject) map[data.Subject]V {
+	out := maps.Clone(m)
+	delete(out, s)
+	return out
+}
+
+func fetchTriagesCmd(ctx context.Context, st TriageStore, seq int) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+		defer cancel()
+		all, err := st.Triages(ctx)
+		return triagesMsg{seq: seq, all: all, err: err}
+	}
+}
+
+func saveTriageCmd(ctx context.Context, st TriageStore, t data.Triage) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+		defer cancel()
+		got, err := st.SetTriage(ctx, t)
+		return triageSavedMsg{want: t, got: got, err: err}
+	}
+}
+
+func exportCmd(ctx context.Context, f ExportFunc, res *hunt.Result, tri map[data.Subject]data.Triage) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+		defer cancel()
+		path, err := f(ctx, res, tri)
+		return exportMsg{path: path, err: err}
+	}
+}
+
+func (m Model) triageView() triageView {
+	v := triageView{saved: m.tri.saved, pending: m.tri.pending}
+	if m.tri.filter > 0 {
+		v.only = data.Verdicts[m.tri.filter-1]
+	}
+	return v
+}
+
+// fetchTriages asks the store for every verdict (nil without a store).
+func (m *Model) fetchTriages() tea.Cmd {
+	if m.deps.Triage == nil {
+		return nil
+	}
+	m.tri.fetch++
+	return fetchTriagesCmd(m.deps.Context, m.deps.Triage, m.tri.fetch)
+}
+
+func (m Model) onTriages(msg triagesMsg) Model {
+	if msg.seq <= m.tri.applied {
+		return m // an older read answered after a newer one
+	}
+	m.tri.applied = msg.seq
+	if msg.err != nil {
+		m.tri.loadErr = msg.err.Error()
+		m.say("could not read verdicts: "+msg.err.Error(), true)
+		return m
+	}
+	all := make(map[data.Subject]data.Triage, len(msg.all))
+	maps.Copy(all, msg.all)
+	// Our own saves confirmed after this read was issued may be missing from it.
+	for s, t := range m.tri.saved {
+		if m.tri.savedAt[s] >= msg.seq {
+			all[s] = t
+		}
+	}
+	m.tri.saved, m.tri.loaded, m.tri.loadErr = all, true, ""
+	m.refreshTriage()
+	return m
+}
+
+func (m Model) onTriageSaved(msg triageSavedMsg) Model {
+	s := msg.want.Subject
+	m.tri.pending = without(m.tri.pending, s)
+	if msg.err != nil {
+		m.say(fmt.Sprintf("verdict NOT saved for %s: %v (still %s)", subjectLabel(s), msg.err, verdictLong(m.triageView().verdict(s))), true)
+		m.refreshTriage()
+		return m
+	}
+	got := msg.got
+	if got.Subject != s {
+		got = msg.want // a store that echoes nothing: what was asked for is what it holds
+	}
+	m.tri.saved = with(m.tri.saved, s, got)
+	m.tri.savedAt = with(m.tri.savedAt, s, m.tri.fetch)
+	text := fmt.Sprintf("saved: %s is %s", subjectLabel(s), verdictLong(got.Verdict))
+	if got.Note != "" {
+		text += " (with a note)"
+	}
+	m.say(text, false)
+	m.refreshTriage()
+	return m
+}
+
+func (m Model) onExport(msg exportMsg) Model {
+	m.tri.export = false
+	if msg.err != nil {
+		m.say("export failed: "+msg.err.Error(), true)
+		return m
+	}
+	m.say("report written: "+msg.path, false)
+	return m
+}
+
+func subjectLabel(s data.Subject) string {
+	if s.Kind == data.SubjectEvent {
+		return "event " + s.Key
+	}
+	return string(s.Kind) + " " + s.Key
+}
+
+// triageTarget is what t and n act on: the selected inviter, or the selected
+// invite event when the guests pane has focus. label describes it for the
+// picker (raw: it is drawn through ui/safe).
+func (m Model) triageTarget() (s data.Subject, label string, ok bool) {
+	if m.focus == paneGuests {
+		rows := m.guestAlerts()
+		if c := m.guests.Cursor(); c < len(rows) {
+			a := rows[c]
+			return eventSubject(a), "invite of " + a.TargetUserPrincipalName + " at " + a.TimeGenerated.UTC().Format(rowTime), true
+		}
+		return data.Subject{}, "", false
+	}
+	if m.selected == "" {
+		return data.Subject{}, "", false
+	}
+	return inviterSubject(m.selected), "inviter " + m.selected, true
+}
+
+// current is the subject's confirmed verdict and note.
+func (m Model) current(s data.Subject) data.Triage {
+	if t, ok := m.tri.saved[s]; ok {
+		return t
+	}
+	return data.Triage{Subject: s, Verdict: data.VerdictUntriaged}
+}
+
+// triageBlocked says why a verdict cannot be set now, or "".
+func (m Model) triageBlocked(s data.Subject) string {
+	if m.deps.Triage == nil {
+		return "verdicts unavailable: no case store is open"
+	}
+	if _, busy := m.tri.pending[s]; busy {
+		return "still saving the previous change for " + subjectLabel(s)
+	}
+	return ""
+}
+
+// startSave records a verdict and note in the background. Until the store
+// answers, the subject shows "saving…" and keeps its confirmed value.
+func (m Model) startSave(s data.Subject, v data.Verdict, note string) (Model, tea.Cmd) {
+	if why := m.triageBlocked(s); why != "" {
+		m.say(why, true)
+		return m, nil
+	}
+	t := data.Triage{Subject: s, Verdict: v, Note: note, Analyst: m.deps.Analyst, At: time.Now().UTC()}
+	m.tri.pending = with(m.tri.pending, s, t)
+	m.say(fmt.Sprintf("saving %s for %s…", verdictLong(v), subjectLabel(s)), false)
+	m.refreshTriage()
+	return m, saveTriageCmd(m.deps.Context, m.deps.Triage, t)
+}
+
+// refreshTriage redraws verdict cells and re-applies the verdict filter,
+// keeping both panes' cursors where they were.
+func (m *Model) refreshTriage() {
+	was, gc := m.selected, m.guests.Cursor()
+	m.refilter()
+	if m.selected == was {
+		m.guests.SetCursor(gc)
+	}
+}
+
+// cycleVerdictFilter moves the inviters pane's verdict filter on: all,
+// then each verdict in picker order.
+func (m Model) cycleVerdictFilter() Model {
+	m.tri.filter = (m.tri.filter + 1) % (len(data.Verdicts) + 1)
+	m.refreshTriage()
+	if m.tri.filter == 0 {
+		m.say("verdict filter off: every flagged inviter", false)
+	} else {
+		m.say(fmt.Sprintf("verdict filter: %s (%s)", verdictLong(m.triageView().only), plural(m.rows.Len(), "inviter")), false)
+	}
+	return m
+}
+
+// startExport writes the report in the background.
+func (m Model) startExport() (Model, tea.Cmd) {
+	switch {
+	case m.deps.Export == nil:
+		m.say("export unavailable in this session", true)
+		return m, nil
+	case m.res == nil:
+		m.say("nothing to export yet: the rule has not answered", true)
+		return m, nil
+	case m.tri.export:
+		m.say("an export is already running", true)
+		return m, nil
+	}
+	m.tri.export = true
+	text := "exporting the report…"
+	if n := len(m.tri.pending); n > 0 {
+		text = fmt.Sprintf("exporting the report (%s still saving are not in it)…", plural(n, "verdict"))
+	}
+	m.say(text, false)
+	return m, exportCmd(m.deps.Context, m.deps.Export, m.res, maps.Clone(m.tri.saved))
+}
+
+// triageInfo is the header's triage line.
+func (m Model) triageInfo() TriageInfo {
+	info := TriageInfo{
+		Available: m.deps.Triage != nil, Loaded: m.tri.loaded, Err: m.tri.loadErr,
+		Location: m.deps.TriageLocation, Durable: m.deps.TriageDurable, Saving: len(m.tri.pending),
+	}
+	if m.res != nil {
+		info.Flagged = len(m.res.Inviters)
+		tv := m.triageView()
+		for _, s := range m.res.Inviters {
+			if tv.verdict(inviterSubject(s.UPN)) != data.VerdictUntriaged {
+				info.Triaged++
+			}
+		}
+	}
+	return info
+}
+
+// openNote asks for the note of the same subject t would act on,
+// prefilled with the confirmed note.
+func (m Model) openNote() (tea.Model, tea.Cmd) {
+	s, _, ok := m.triageTarget()
+	if !ok {
+		m.say("nothing selected to write a note on", true)
+		return m, nil
+	}
+	if why := m.triageBlocked(s); why != "" {
+		m.say(why, true)
+		return m, nil
+	}
+	cur := m.current(s)
+	m.noteFor = s
+	what := "inviter"
+	if s.Kind == data.SubjectEvent {
+		what = "event"
+	}
+	m.ask(promptNote, "note on this "+what+": ", cur.Note)
+	return m, nil
+}
+
+// saveNote records the note with the subject's confirmed verdict (as now
+// known: another analyst may have changed it while the prompt was open).
+func (m Model) saveNote(note string) (tea.Model, tea.Cmd) {
+	cur := m.current(m.noteFor)
+	if note == cur.Note {
+		m.say("note unchanged", false)
+		return m, nil
+	}
+	return m.startSave(m.noteFor, cur.Verdict, note)
+}
