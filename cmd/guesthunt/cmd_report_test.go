@@ -154,3 +154,37 @@ func TestReportFormats(t *testing.T) {
 		t.Errorf("--format xml: exit %d", r.code)
 	}
 }
+
+// Verdicts recorded in a case file survive closing it, and the report made
+// from the same case file (a new process would do the same) carries them.
+func TestReportReadsVerdictsFromCaseFile(t *testing.T) {
+	dir := t.TempDir()
+	export := filepath.Join(dir, "demo.ndjson")
+	if r := runCLI(t, "", "demo", "--out", export); r.code != exitOK {
+		t.Fatalf("demo: %s", r.stderr)
+	}
+	caseFile := filepath.Join(dir, "case.duckdb")
+	if r := runCLI(t, "", "load", export, "--db", caseFile); r.code != exitOK {
+		t.Fatalf("load: %s", r.stderr)
+	}
+	st, err := data.Open(caseFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.SetTriage(context.Background(), data.Triage{
+		Subject: data.Subject{Kind: data.SubjectInviter, Key: "jonas.berg@northwindtraders.example"},
+		Verdict: data.VerdictMalicious, Note: "burst from 203.0.113.66", Analyst: "tester"})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, "", "report", "--db", caseFile, "--format", "md")
+	if r.code != exitOK {
+		t.Fatalf("report: %s", r.stderr)
+	}
+	for _, want := range []string{"1/5 triaged", "malicious", "burst from 203.0.113.66", "tester"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}
