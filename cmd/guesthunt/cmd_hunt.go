@@ -85,6 +85,13 @@ func runHunt(cmd *cobra.Command, io streams, hf huntFlags, df dataFlags, args []
 	if err != nil {
 		return err
 	}
+	describeRun(io, ds, res)
+	return writeTable(io, hf.format, res.AlertTable(), 8)
+}
+
+// describeRun tells the analyst on stderr what the rule ran over: DEMO data,
+// the parameters and counts, and a coverage warning.
+func describeRun(io streams, ds *dataset, res *hunt.Result) {
 	if ds.demo {
 		fmt.Fprintln(io.err, "DEMO: built-in demo tenant (give export paths or --db to hunt real data)")
 	}
@@ -92,7 +99,6 @@ func runHunt(cmd *cobra.Command, io streams, hf huntFlags, df dataFlags, args []
 	if !res.Coverage.BaselineCovered {
 		fmt.Fprintln(io.err, "warning:", io.safe(res.Coverage.Note))
 	}
-	return writeTable(io, hf.format, res.AlertTable(), 8)
 }
 
 func checkFormat(format string, allowed ...string) error {

@@ -74,13 +74,7 @@ func runReport(cmd *cobra.Command, io streams, hf huntFlags, df dataFlags, args 
 	if err != nil {
 		return err
 	}
-	if ds.demo {
-		fmt.Fprintln(io.err, "DEMO: built-in demo tenant (give export paths or --db to hunt real data)")
-	}
-	fmt.Fprintln(io.err, summarize(res))
-	if !res.Coverage.BaselineCovered {
-		fmt.Fprintln(io.err, "warning:", io.safe(res.Coverage.Note))
-	}
+	describeRun(io, ds, res)
 	r := hunt.NewReport(res, verdicts, meta)
 	switch hf.format {
 	case "json":
