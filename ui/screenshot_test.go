@@ -135,6 +135,21 @@ func drawCell(img *image.RGBA, cell image.Rectangle, content string, fg color.Co
 			}
 		}
 		return
+	case r == 0x25B6: // ▶
+		h := cell.Dy() / 2
+		for i := 0; i < h; i++ {
+			y0, y1 := cell.Min.Y+h/2+i/2, cell.Min.Y+h/2+h-i/2
+			fill(image.Rect(cell.Min.X+1+i*(cell.Dx()-2)/h, y0, cell.Min.X+2+i*(cell.Dx()-2)/h, y1))
+		}
+		return
+	case r == 0x270E || r == 0x270F: // ✎ ✏: a pencil, as a diagonal stroke with a tip
+		for i := 0; i < cell.Dx()-2; i++ {
+			x := cell.Min.X + 1 + i
+			y := cell.Max.Y - 4 - i*(cell.Dy()-8)/(cell.Dx()-2)
+			fill(image.Rect(x, y-1, x+2, y+1))
+		}
+		fill(image.Rect(cell.Min.X+1, cell.Max.Y-4, cell.Min.X+3, cell.Max.Y-2))
+		return
 	case r == 0x2500: // ─
 		fill(image.Rect(cell.Min.X, cell.Min.Y+cell.Dy()/2, cell.Max.X, cell.Min.Y+cell.Dy()/2+1))
 		return
