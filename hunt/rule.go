@@ -5,7 +5,6 @@ import (
 
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -166,14 +165,6 @@ func (k *kustoString) Scan(v any) error {
 		return fmt.Errorf("want a string, got %T", v)
 	}
 	return nil
-}
-
-// rawJSON keeps a dynamic column's text; SQL NULL stays nil (Kusto null).
-func rawJSON(s sql.NullString) json.RawMessage {
-	if !s.Valid {
-		return nil
-	}
-	return json.RawMessage(s.String)
 }
 
 // maxRememberedRows bounds the rows fillColumns keeps (a few hundred MB at

@@ -70,23 +70,14 @@ func (m *Model) relayout() {
 	switch m.mode {
 	case modeDetail:
 		if !m.loading {
-			off := m.scroll.offset
-			m.scroll.setContent(detailLines(m.detail, m.styles, m.width))
-			m.scroll.offset = off
-			m.scroll.scroll(0)
+			m.scroll.reflow(detailLines(m.detail, m.styles, m.width))
 		}
 	case modeWhy:
 		if !m.loading {
-			off := m.scroll.offset
-			m.scroll.setContent(whyLines(m.why, m.styles, m.width))
-			m.scroll.offset = off
-			m.scroll.scroll(0)
+			m.scroll.reflow(whyLines(m.why, m.styles, m.width))
 		}
 	case modeKQL:
-		off := m.scroll.offset
-		m.scroll.setContent(kqlLines(m.kql, m.styles, m.width))
-		m.scroll.offset = off
-		m.scroll.scroll(0)
+		m.scroll.reflow(kqlLines(m.kql, m.styles, m.width))
 	}
 }
 

@@ -22,6 +22,13 @@ func (s *scrollPane) setContent(lines []string) {
 	s.offset = 0
 }
 
+// reflow swaps in the same content laid out anew (after a resize or a theme
+// change), keeping the reader's place as far as the new length allows.
+func (s *scrollPane) reflow(lines []string) {
+	s.lines = lines
+	s.scroll(0)
+}
+
 func (s *scrollPane) setSize(w, h int) {
 	s.width, s.height = w, h
 	s.scroll(0)
