@@ -93,8 +93,8 @@ func TestGuestAddress(t *testing.T) {
 		{``, "", ""},
 	}
 	for _, c := range cases {
-		if got := guestAddress(rawOrNil(c.details), c.upn); got != c.want {
-			t.Errorf("guestAddress(%s, %q) = %q, want %q", c.details, c.upn, got, c.want)
+		if got := GuestAddress(rawOrNil(c.details), c.upn); got != c.want {
+			t.Errorf("GuestAddress(%s, %q) = %q, want %q", c.details, c.upn, got, c.want)
 		}
 	}
 }

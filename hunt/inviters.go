@@ -62,9 +62,9 @@ func summarizeInviters(rows []Alert) []InviterSummary {
 		if a.InitiatingIPAddress != "" {
 			s.SourceIPs = append(s.SourceIPs, a.InitiatingIPAddress)
 		}
-		if guest := guestAddress(a.AdditionalDetails, a.TargetUserPrincipalName); guest != "" {
+		if guest := GuestAddress(a.AdditionalDetails, a.TargetUserPrincipalName); guest != "" {
 			s.Guests = append(s.Guests, guest)
-			if d := domainOf(guest); d != "" {
+			if d := GuestDomain(guest); d != "" {
 				s.GuestDomains = append(s.GuestDomains, d)
 			}
 		}

@@ -17,11 +17,11 @@ func splitAt(s string) (name, suffix string) {
 	return name, suffix
 }
 
-// guestAddress finds the address a guest was invited at: the
+// GuestAddress finds the address a guest was invited at: the
 // AdditionalDetails entry keyed invitedUserEmailAddress (matched by key, not
 // position), else the address encoded in a guest UPN such as
 // alice_gmail.com#EXT#@contoso.onmicrosoft.com, else the target UPN itself.
-func guestAddress(additionalDetails json.RawMessage, targetUPN string) string {
+func GuestAddress(additionalDetails json.RawMessage, targetUPN string) string {
 	var details []struct {
 		Key   string          `json:"key"`
 		Value json.RawMessage `json:"value"`
@@ -71,9 +71,9 @@ func jsonScalarText(v json.RawMessage) string {
 	return t
 }
 
-// domainOf is the part of an address after its last "@", lower-cased
+// GuestDomain is the part of an address after its last "@", lower-cased
 // (domains are case-insensitive), or "" when it has none.
-func domainOf(addr string) string {
+func GuestDomain(addr string) string {
 	i := strings.LastIndexByte(addr, '@')
 	if i < 0 {
 		return ""

@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"encoding/json"
 	"slices"
-	"strings"
 
 	"github.com/guesthunt/guesthunt/hunt"
 	"github.com/guesthunt/guesthunt/ui/table"
@@ -33,9 +31,9 @@ func (r guestRows) Len() int { return len(r) }
 
 func (r guestRows) Row(i int) []string {
 	a := r[i]
-	addr := invitedAddress(a.AdditionalDetails, a.TargetUserPrincipalName)
+	addr := hunt.GuestAddress(a.AdditionalDetails, a.TargetUserPrincipalName)
 	return []string{
-		a.TimeGenerated.UTC().Format(rowTime), a.TargetUserPrincipalName, addr, domainOf(addr),
+		a.TimeGenerated.UTC().Format(rowTime), a.TargetUserPrincipalName, addr, hunt.GuestDomain(addr),
 		a.TargetAadUserId, a.InitiatingIPAddress, a.Result,
 	}
 }
@@ -65,46 +63,4 @@ func sortedByTime(rows guestRows) guestRows {
 	out := slices.Clone(rows)
 	slices.SortStableFunc(out, func(a, b hunt.Alert) int { return a.TimeGenerated.Compare(b.TimeGenerated) })
 	return out
-}
-
-// invitedAddress is the address the invitation went to: AdditionalDetails'
-// invitedUserEmailAddress when logged, else decoded from a guest UPN
-// (alice_gmail.com#EXT#@tenant -> alice@gmail.com), else the UPN itself.
-// It mirrors hunt's unexported guestAddress, which the inviter summaries use.
-func invitedAddress(additionalDetails json.RawMessage, targetUPN string) string {
-	var details []struct {
-		Key   string          `json:"key"`
-		Value json.RawMessage `json:"value"`
-	}
-	if json.Unmarshal(additionalDetails, &details) == nil {
-		for _, d := range details {
-			if d.Key != "invitedUserEmailAddress" {
-				continue
-			}
-			var s string
-			if json.Unmarshal(d.Value, &s) == nil && s != "" {
-				return s
-			}
-			if t := strings.TrimSpace(string(d.Value)); t != "" && t != "null" && t != `""` {
-				return t
-			}
-		}
-	}
-	if i := strings.Index(strings.ToUpper(targetUPN), "#EXT#"); i >= 0 {
-		// Entra replaced the address's "@" with "_": the last "_" is it.
-		enc := targetUPN[:i]
-		if j := strings.LastIndexByte(enc, '_'); j >= 0 {
-			return enc[:j] + "@" + enc[j+1:]
-		}
-	}
-	return targetUPN
-}
-
-// domainOf is the guest's home domain, lower-cased; "" without an "@".
-func domainOf(addr string) string {
-	i := strings.LastIndexByte(addr, '@')
-	if i < 0 {
-		return ""
-	}
-	return strings.ToLower(addr[i+1:])
 }
