@@ -40,6 +40,11 @@ func (r *jsonRecordReader) Next() (RawRecord, Record, error) {
 	r.ordinal++
 	rr := RawRecord{Ordinal: r.ordinal, Line: line, Raw: raw}
 	rec, err := r.toRecord(raw)
+	var skip *SkipError
+	if errors.As(err, &skip) {
+		skip.Ordinal, skip.Line = r.ordinal, line
+		return rr, Record{}, skip
+	}
 	if err != nil {
 		return rr, Record{}, &RecordError{Ordinal: r.ordinal, Line: line, Reason: err.Error()}
 	}

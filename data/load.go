@@ -48,6 +48,14 @@ func (s *Store) Load(ctx context.Context, paths []string, opt LoadOptions) (Load
 			return report, err
 		}
 	}
+	// A later file may have brought better copies of an earlier one's events.
+	for i := range report.Files {
+		if report.Files[i].SourceID > 0 {
+			if err := fillReport(ctx, s.db, &report.Files[i]); err != nil {
+				return report, err
+			}
+		}
+	}
 	report.Elapsed = time.Since(start)
 	return report, nil
 }
@@ -84,7 +92,7 @@ func (s *Store) loadFile(ctx context.Context, in sourceFile, opt LoadOptions) (F
 		}
 		if ok {
 			fr.Elapsed = time.Since(start)
-			return fr, nil
+			return fr, strictErr(opt, fr)
 		}
 		// DuckDB refused the file or some record in it: read it again record by
 		// record so every bad record is named and the good ones still load.
@@ -100,7 +108,7 @@ func (s *Store) loadFile(ctx context.Context, in sourceFile, opt LoadOptions) (F
 }
 
 func strictErr(opt LoadOptions, fr FileReport) error {
-	if !opt.Strict {
+	if !opt.Strict || (fr.Error == "" && fr.Rejected == 0 && !fr.Incomplete) {
 		return nil
 	}
 	if fr.Error != "" {
@@ -233,8 +241,10 @@ func (s *Store) fixFirstRow(ctx context.Context, src *sourceRow) error {
 	return err
 }
 
-// finishSource excludes rejected records, deduplicates the file's rows and
-// fills in the counts, in one transaction.
+// finishSource excludes rejected and skipped records and records that are
+// not audit events, settles duplicates, and brings the counts of every file
+// it touched up to date, in one transaction; the file counts as loaded only
+// when it commits.
 func (s *Store) finishSource(ctx context.Context, src sourceRow, rejected []rejection, fr *FileReport) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -244,49 +254,79 @@ func (s *Store) finishSource(ctx context.Context, src sourceRow, rejected []reje
 	fr.SourceID = src.id
 	fr.Via = src.via
 	fr.Records = src.records
+	if _, err := tx.ExecContext(ctx, `UPDATE _Sources SET Records = ? WHERE SourceId = ?`, src.records, src.id); err != nil {
+		return err
+	}
 	for _, rj := range rejected {
 		var line any
 		if rj.line > 0 {
 			line = rj.line
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO _Excluded VALUES (?, ?, ?, ?, 'rejected', ?)`,
-			src.firstRow+rj.ordinal-1, src.id, rj.ordinal, line, rj.reason); err != nil {
+		kind, detail := "rejected", rj.reason
+		if rj.skipped != "" {
+			kind, detail = "skipped", rj.skipped
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO _Excluded (EventRow, SourceId, Record, Line, Kind, Detail) VALUES (?, ?, ?, ?, ?, ?)`,
+			src.firstRow+rj.ordinal-1, src.id, rj.ordinal, line, kind, detail); err != nil {
 			return err
 		}
-		if len(fr.Rejections) < MaxRejectionsShown {
-			fr.Rejections = append(fr.Rejections, Problem{Record: rj.ordinal, Line: rj.line, Reason: rj.reason})
-		}
 	}
-	fr.Rejected = int64(len(rejected))
-	if err := dedupSource(ctx, tx, src, fr); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO _Excluded (EventRow, SourceId, Record, Line, Kind, Detail)
+		SELECT e.rowid, e._SourceId, e.rowid - ? + 1, NULL, 'skipped', e.Type FROM _Events e
+		WHERE e._SourceId = ? AND `+nonAuditSQL("e")+`
+			AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid)`, src.firstRow, src.id); err != nil {
+		return fmt.Errorf("%s: skip records that are not audit events: %w", src.display, err)
+	}
+	touched, err := resolveDuplicates(ctx, tx, src.id)
+	if err != nil {
 		return fmt.Errorf("%s: deduplicate: %w", src.display, err)
 	}
-	var from, to sql.NullTime
-	if err := tx.QueryRowContext(ctx, `SELECT count(*), min(TimeGenerated), max(TimeGenerated) FROM _Events e
-		WHERE _SourceId = ? AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid)`, src.id).
-		Scan(&fr.Loaded, &from, &to); err != nil {
+	if err := recount(ctx, tx, touched); err != nil {
 		return err
-	}
-	if from.Valid {
-		fr.From, fr.To = from.Time.UTC(), to.Time.UTC()
 	}
 	var errText any
 	if fr.Error != "" {
 		errText = fr.Error
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE _Sources SET Records = ?, Loaded = ?, Duplicates = ?, Conflicts = ?, Rejected = ?,
-		MinTime = ?, MaxTime = ?, Error = ?, Done = true WHERE SourceId = ?`,
-		fr.Records, fr.Loaded, fr.Duplicates, fr.Conflicts, fr.Rejected, nullTime(fr.From), nullTime(fr.To), errText, src.id); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE _Sources SET Error = ?, Done = true WHERE SourceId = ?`, errText, src.id); err != nil {
 		return err
 	}
+	if err := fillReport(ctx, tx, fr); err != nil {
+		return err
+	}
+	if fr.Error == "" && fr.Records > 0 && fr.Skipped.total() == fr.Records {
+		fr.Error = "no audit events: " + fr.Skipped.String()
+		if _, err := tx.ExecContext(ctx, `UPDATE _Sources SET Error = ? WHERE SourceId = ?`, fr.Error, src.id); err != nil {
+			return err
+		}
+	}
 	return tx.Commit()
+}
+
+// recount brings the stored counts and time spans of the given files up to
+// date: settling duplicates can move an event's kept copy from one file to
+// another.
+func recount(ctx context.Context, tx *sql.Tx, sources []int64) error {
+	for _, id := range sources {
+		if _, err := tx.ExecContext(ctx, `UPDATE _Sources s SET
+			Rejected = (SELECT count(*) FROM _Excluded x WHERE x.SourceId = s.SourceId AND x.Kind = 'rejected'),
+			Duplicates = (SELECT count(*) FROM _Excluded x WHERE x.SourceId = s.SourceId AND x.Kind = 'duplicate'),
+			Conflicts = (SELECT count(DISTINCT EventRow) FROM _Conflicts c WHERE c.SourceId = s.SourceId),
+			Loaded = v.n, MinTime = v.lo, MaxTime = v.hi
+			FROM (SELECT count(*) AS n, min(TimeGenerated) AS lo, max(TimeGenerated) AS hi FROM _Events e
+				WHERE e._SourceId = $1 AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid)) v
+			WHERE s.SourceId = $1`, id); err != nil {
+			return fmt.Errorf("count file %d: %w", id, err)
+		}
+	}
+	return nil
 }
 
 // abandonSource hides the rows of a file whose load failed half-way, so that
 // AuditLogs never holds events that were not checked for duplicates.
 func (s *Store) abandonSource(src sourceRow, cause error) {
 	ctx := context.Background()
-	s.db.ExecContext(ctx, `INSERT INTO _Excluded SELECT e.rowid, e._SourceId, e.rowid - ? + 1, NULL, 'failed', ?
+	s.db.ExecContext(ctx, `INSERT INTO _Excluded (EventRow, SourceId, Record, Line, Kind, Detail) SELECT e.rowid, e._SourceId, e.rowid - ? + 1, NULL, 'failed', ?
 		FROM _Events e WHERE e._SourceId = ? AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid)`,
 		src.firstRow, "load failed: "+cause.Error(), src.id)
 	s.db.ExecContext(ctx, `UPDATE _Sources SET Loaded = 0, Error = ?, Done = true WHERE SourceId = ?`, "load failed: "+cause.Error(), src.id)

@@ -50,9 +50,12 @@ func (r *sliceReader) Next() (RawRecord, Record, error) {
 	return RawRecord{Ordinal: int64(r.i)}, r.recs[r.i-1], nil
 }
 
+// rejection is a record kept out of AuditLogs by the reader: rejected with
+// a reason, or skipped as not an audit event (skipped names its kind).
 type rejection struct {
 	ordinal, line int64
 	reason        string
+	skipped       string
 }
 
 // With strict set, a file with any rejected record or read error is not
@@ -77,12 +80,19 @@ func (s *Store) loadRecordStream(ctx context.Context, src sourceRow, rr RecordRe
 			break
 		}
 		var recErr *RecordError
-		if errors.As(err, &recErr) {
+		var skip *SkipError
+		if errors.As(err, &recErr) || errors.As(err, &skip) {
 			ordinal++
-			if recErr.Ordinal > 0 && recErr.Ordinal != ordinal {
-				return fmt.Errorf("%s: reader skipped from record %d to %d", src.display, ordinal, recErr.Ordinal)
+			rj := rejection{ordinal: ordinal}
+			if skip != nil {
+				rj.line, rj.skipped = skip.Line, skip.Kind
+			} else {
+				rj.line, rj.reason = recErr.Line, recErr.Reason
 			}
-			rejected = append(rejected, rejection{ordinal, recErr.Line, recErr.Reason})
+			if got := max(skipOrdinal(skip), recordOrdinal(recErr)); got > 0 && got != ordinal {
+				return fmt.Errorf("%s: reader skipped from record %d to %d", src.display, ordinal, got)
+			}
+			rejected = append(rejected, rj)
 			if _, err := w.WriteString("{}\n"); err != nil {
 				return err
 			}
@@ -90,6 +100,7 @@ func (s *Store) loadRecordStream(ctx context.Context, src sourceRow, rr RecordRe
 		}
 		if err != nil {
 			fr.Error = err.Error()
+			fr.Incomplete = !errors.Is(err, ErrNotAuditLog)
 			break
 		}
 		ordinal++
@@ -107,13 +118,12 @@ func (s *Store) loadRecordStream(ctx context.Context, src sourceRow, rr RecordRe
 		return err
 	}
 
-	if strict && (len(rejected) > 0 || fr.Error != "") {
-		fr.Records, fr.Rejected = ordinal, int64(len(rejected))
-		for i, rj := range rejected {
-			if i == MaxRejectionsShown {
-				break
+	if strict && (rejectedCount(rejected) > 0 || fr.Error != "") {
+		fr.Records, fr.Rejected = ordinal, rejectedCount(rejected)
+		for _, rj := range rejected {
+			if rj.skipped == "" && len(fr.Rejections) < MaxRejectionsShown {
+				fr.Rejections = append(fr.Rejections, Problem{Record: rj.ordinal, Line: rj.line, Reason: rj.reason})
 			}
-			fr.Rejections = append(fr.Rejections, Problem{Record: rj.ordinal, Line: rj.line, Reason: rj.reason})
 		}
 		return nil
 	}
@@ -137,4 +147,28 @@ func (s *Store) loadRecordStream(ctx context.Context, src sourceRow, rr RecordRe
 		return err
 	}
 	return nil
+}
+
+func rejectedCount(rs []rejection) int64 {
+	var n int64
+	for _, r := range rs {
+		if r.skipped == "" {
+			n++
+		}
+	}
+	return n
+}
+
+func skipOrdinal(e *SkipError) int64 {
+	if e == nil {
+		return 0
+	}
+	return e.Ordinal
+}
+
+func recordOrdinal(e *RecordError) int64 {
+	if e == nil {
+		return 0
+	}
+	return e.Ordinal
 }

@@ -30,6 +30,9 @@ func diagRecordFromText(raw []byte) (Record, error) {
 // category is the constant "AuditLogs"; the audit category sits in properties.
 func recordFromDiag(obj map[string]json.RawMessage) (Record, error) {
 	f := fields{exact: obj}
+	if kind := diagRecordKind(f.get("category")); kind != "" {
+		return Record{}, &SkipError{Kind: kind}
+	}
 	tg, err := requiredTime("time", f.get("time"))
 	if err != nil {
 		return Record{}, err

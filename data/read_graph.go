@@ -36,6 +36,9 @@ func graphRecordFromText(raw []byte) (Record, error) {
 // activityDateTime stands in for TimeGenerated.
 func recordFromGraph(obj map[string]json.RawMessage) (Record, error) {
 	f := fields{exact: obj}
+	if kind := graphRecordKind(&f); kind != "" {
+		return Record{}, &SkipError{Kind: kind}
+	}
 	at, err := requiredTime("activityDateTime", f.get("activityDateTime"))
 	if err != nil {
 		return Record{}, err

@@ -35,5 +35,18 @@ func (e *RecordError) Error() string {
 	return fmt.Sprintf("record %d: %s", e.Ordinal, e.Reason)
 }
 
+// SkipError says a record is not an audit event (a sign-in, a provisioning
+// record, a row of another Log Analytics table). It is counted by Kind and
+// kept out of AuditLogs; the reader stays usable.
+type SkipError struct {
+	Ordinal int64
+	Line    int64
+	Kind    string // e.g. "SignInLogs", "signIns"
+}
+
+func (e *SkipError) Error() string {
+	return fmt.Sprintf("record %d: a %s record, not an audit event", e.Ordinal, e.Kind)
+}
+
 // ErrNotAuditLog is wrapped by errors about files that are not audit-log exports.
 var ErrNotAuditLog = errors.New("not an Entra ID audit-log export")

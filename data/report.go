@@ -1,8 +1,11 @@
 package data
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -28,15 +31,64 @@ type FileReport struct {
 	Via        string        `json:"via,omitempty"` // "duckdb" (native reader) or "go" (streamed and checked record by record)
 	Records    int64         `json:"records"`       // records the file holds (rejected ones included)
 	Loaded     int64         `json:"loaded"`        // new events now in AuditLogs
-	Duplicates int64         `json:"duplicates"`    // records already loaded (same Id and content)
-	Conflicts  int64         `json:"conflicts"`     // records kept although another record shares their Id
+	Duplicates int64         `json:"duplicates"`    // records that repeat an event kept from another record (here or in another file)
+	Repeats    int64         `json:"repeats"`       // of the duplicates, those whose kept copy is in this same file
+	Conflicts  int64         `json:"conflicts"`     // records kept although another kept record shares their Id with other content
 	Rejected   int64         `json:"rejected"`
+	Skipped    SkipCounts    `json:"skipped,omitempty"` // records that are not audit events, by kind
 	From       time.Time     `json:"from,omitzero"`
 	To         time.Time     `json:"to,omitzero"`
 	Rejections []Problem     `json:"rejections,omitempty"` // the first few
 	ConflictIn []Problem     `json:"conflictExamples,omitempty"`
-	Error      string        `json:"error,omitempty"` // why the file (or its rest) could not be read
+	Error      string        `json:"error,omitempty"`      // why the file (or its rest) could not be read
+	Incomplete bool          `json:"incomplete,omitempty"` // the file ended early or broke off: records after that point are missing
 	Elapsed    time.Duration `json:"elapsedNs"`
+}
+
+// SkipCounts counts records that are not audit events (sign-ins,
+// provisioning, other Log Analytics tables) by the kind they were.
+type SkipCounts map[string]int64
+
+func (c SkipCounts) total() int64 {
+	var n int64
+	for _, v := range c {
+		n += v
+	}
+	return n
+}
+
+// String says what was skipped, largest kind first:
+// "12,304 SigninLogs records, 20 signIns records".
+func (c SkipCounts) String() string {
+	kinds := make([]string, 0, len(c))
+	for k := range c {
+		kinds = append(kinds, k)
+	}
+	slices.SortFunc(kinds, func(a, b string) int {
+		if c[a] != c[b] {
+			return cmp.Compare(c[b], c[a])
+		}
+		return cmp.Compare(a, b)
+	})
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = groupDigits(c[k]) + " " + k + " records"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// groupDigits writes n with thousands separators, as people read counts.
+func groupDigits(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
 }
 
 // Location names a record for a person: file:line, or file:record N.
@@ -63,6 +115,13 @@ func (r LoadReport) Totals() FileReport {
 		t.Duplicates += f.Duplicates
 		t.Conflicts += f.Conflicts
 		t.Rejected += f.Rejected
+		t.Repeats += f.Repeats
+		for k, v := range f.Skipped {
+			if t.Skipped == nil {
+				t.Skipped = SkipCounts{}
+			}
+			t.Skipped[k] += v
+		}
 		if !f.From.IsZero() && (t.From.IsZero() || f.From.Before(t.From)) {
 			t.From = f.From
 		}
@@ -71,6 +130,17 @@ func (r LoadReport) Totals() FileReport {
 		}
 	}
 	return t
+}
+
+// Incomplete lists the files that broke off before their end.
+func (r LoadReport) Incomplete() []FileReport {
+	var out []FileReport
+	for _, f := range r.Files {
+		if f.Incomplete {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // Failed counts files that could not be read to the end.
@@ -98,8 +168,18 @@ func (r LoadReport) WriteText(w io.Writer, sanitize func(string) string) error {
 	}
 	var b strings.Builder
 	for _, f := range r.Files {
-		if f.Error != "" {
+		switch {
+		case f.Incomplete:
+			fmt.Fprintf(&b, "INCOMPLETE: %s: %s; the %d records before that point are loaded\n",
+				sanitize(f.Path), sanitize(f.Error), f.Records)
+		case f.Error != "":
 			fmt.Fprintf(&b, "error: %s: %s\n", sanitize(f.Path), sanitize(f.Error))
+		}
+		if len(f.Skipped) > 0 && !strings.HasPrefix(f.Error, "no audit events") {
+			fmt.Fprintf(&b, "skipped: %s: %s: not audit events\n", sanitize(f.Path), sanitize(f.Skipped.String()))
+		}
+		if f.Repeats > 0 {
+			fmt.Fprintf(&b, "duplicates: %s: %d records repeat an earlier record of the same file\n", sanitize(f.Path), f.Repeats)
 		}
 		for _, p := range f.Rejections {
 			fmt.Fprintf(&b, "rejected: %s: %s\n", sanitize(f.Location(p)), sanitize(p.Reason))

@@ -122,7 +122,9 @@ func (s *Store) Generation(ctx context.Context) (int64, error) {
 	return n.Int64, err
 }
 
-const schemaVersion = "1"
+// schemaVersion 2 added _Excluded.KeptRow and _Conflicts (event identity
+// settled per group); a version 1 file is upgraded on open.
+const schemaVersion = "2"
 
 func (s *Store) initSchema(ctx context.Context) error {
 	conn, err := s.db.Conn(ctx)
@@ -133,6 +135,8 @@ func (s *Store) initSchema(ctx context.Context) error {
 	var version string
 	err = conn.QueryRowContext(ctx, `SELECT Value FROM _Meta WHERE Key = 'schema'`).Scan(&version)
 	switch {
+	case err == nil && version == "1":
+		return upgradeFromV1(ctx, conn)
 	case err == nil && version != schemaVersion:
 		return fmt.Errorf("schema version %s, this guesthunt understands %s", version, schemaVersion)
 	case err == nil:
@@ -193,8 +197,11 @@ func schemaStatements() []string {
 			SourceId INTEGER NOT NULL,
 			Record BIGINT NOT NULL,
 			Line BIGINT,
-			Kind VARCHAR NOT NULL,
-			Detail VARCHAR NOT NULL)`,
+			Kind VARCHAR NOT NULL, -- rejected, skipped (Detail = the record's kind), duplicate, failed
+			Detail VARCHAR NOT NULL,
+			KeptRow BIGINT -- for a duplicate: the row of the copy kept
+			)`,
+		conflictsTable,
 		`CREATE OR REPLACE VIEW AuditLogs AS
 			SELECT ` + strings.Join(viewCols, ", ") + `, e._SourceId AS ` + ColSourceID + `,
 				e.rowid - s.FirstRow + 1 AS ` + ColSourceRecord + `
@@ -202,4 +209,27 @@ func schemaStatements() []string {
 			WHERE NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid)`,
 		`INSERT INTO _Meta VALUES ('schema', '` + schemaVersion + `')`,
 	}
+}
+
+// conflictsTable holds, for each kept record that shares its Id with
+// another kept record of different content, that other record (both ways).
+const conflictsTable = `CREATE TABLE IF NOT EXISTS _Conflicts (
+	EventRow BIGINT NOT NULL,
+	SourceId INTEGER NOT NULL,
+	OtherRow BIGINT NOT NULL,
+	Field VARCHAR NOT NULL)`
+
+// upgradeFromV1 adds what version 2 keeps. Version 1's duplicates stay as
+// they were decided; groups are settled anew when later loads touch them.
+func upgradeFromV1(ctx context.Context, conn *sql.Conn) error {
+	for _, stmt := range []string{
+		`ALTER TABLE _Excluded ADD COLUMN IF NOT EXISTS KeptRow BIGINT`,
+		conflictsTable,
+		`UPDATE _Meta SET Value = '` + schemaVersion + `' WHERE Key = 'schema'`,
+	} {
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("upgrade case file to schema %s: %w", schemaVersion, err)
+		}
+	}
+	return nil
 }
