@@ -288,7 +288,8 @@ func (s *Store) finishSource(ctx context.Context, src sourceRow, rejected []reje
 	if fr.Error != "" {
 		errText = fr.Error
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE _Sources SET Error = ?, Done = true WHERE SourceId = ?`, errText, src.id); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE _Sources SET Error = ?, Incomplete = ?, Done = true WHERE SourceId = ?`,
+		errText, fr.Incomplete, src.id); err != nil {
 		return err
 	}
 	if err := fillReport(ctx, tx, fr); err != nil {

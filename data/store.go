@@ -112,6 +112,26 @@ func (s *Store) EventCount(ctx context.Context) (int64, error) {
 	return sum.Events, err
 }
 
+// IncompleteFiles names the loaded files that broke off before their end
+// (a truncated download or gzip), each with the reason: the hunt misses
+// whatever they held after that point.
+func (s *Store) IncompleteFiles(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT Path, coalesce(Error, '') FROM _Sources WHERE Done AND Incomplete ORDER BY SourceId`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var path, reason string
+		if err := rows.Scan(&path, &reason); err != nil {
+			return nil, err
+		}
+		out = append(out, path+": "+reason)
+	}
+	return out, rows.Err()
+}
+
 // Generation changes whenever data is loaded, so that caches built from the
 // data (the hunt's invite table) know when to rebuild. A file's rows become
 // visible in AuditLogs, and count here, only once its load is complete
@@ -190,7 +210,8 @@ func schemaStatements() []string {
 			MinTime TIMESTAMP_NS,
 			MaxTime TIMESTAMP_NS,
 			Error VARCHAR,
-			Done BOOLEAN NOT NULL DEFAULT false)`,
+			Done BOOLEAN NOT NULL DEFAULT false,
+			Incomplete BOOLEAN NOT NULL DEFAULT false)`,
 		// Rejected records and duplicates: kept out of AuditLogs, never lost.
 		`CREATE TABLE IF NOT EXISTS _Excluded (
 			EventRow BIGINT NOT NULL,
@@ -224,6 +245,7 @@ const conflictsTable = `CREATE TABLE IF NOT EXISTS _Conflicts (
 func upgradeFromV1(ctx context.Context, conn *sql.Conn) error {
 	for _, stmt := range []string{
 		`ALTER TABLE _Excluded ADD COLUMN IF NOT EXISTS KeptRow BIGINT`,
+		`ALTER TABLE _Sources ADD COLUMN IF NOT EXISTS Incomplete BOOLEAN DEFAULT false`,
 		conflictsTable,
 		`UPDATE _Meta SET Value = '` + schemaVersion + `' WHERE Key = 'schema'`,
 	} {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -96,6 +97,12 @@ func describeRun(io streams, ds *dataset, res *hunt.Result) {
 		fmt.Fprintln(io.err, "DEMO: built-in demo tenant (give export paths or --db to hunt real data)")
 	}
 	fmt.Fprintln(io.err, summarize(res))
+	if broken, err := ds.store.IncompleteFiles(context.Background()); err == nil && len(broken) > 0 {
+		fmt.Fprintf(io.err, "INCOMPLETE: %d file(s) broke off before their end; the hunt cannot see what they held after that point:\n", len(broken))
+		for _, b := range broken {
+			fmt.Fprintln(io.err, "  "+io.safe(b))
+		}
+	}
 	if !res.Coverage.BaselineCovered {
 		fmt.Fprintln(io.err, "warning:", io.safe(res.Coverage.Note))
 	}

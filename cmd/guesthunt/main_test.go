@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -139,5 +140,41 @@ func TestSQLIsReadOnly(t *testing.T) {
 	r = runCLI(t, "", "sql", "DELETE FROM _Events")
 	if r.code != exitUsage || !strings.Contains(r.stderr, "only SELECT") {
 		t.Fatalf("delete: %d %s", r.code, r.stderr)
+	}
+}
+
+// A file that breaks off is loaded up to the break, and every hunt over it
+// says INCOMPLETE, also from a case file later; --strict refuses it (exit 2).
+func TestIncompleteFileIsSaid(t *testing.T) {
+	dir := t.TempDir()
+	full := filepath.Join(dir, "full.ndjson")
+	if r := runCLI(t, "", "demo", "--format", "la-ndjson", "--out", full); r.code != exitOK {
+		t.Fatalf("demo: %s", r.stderr)
+	}
+	body, err := os.ReadFile(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zipped bytes.Buffer
+	zw := gzip.NewWriter(&zipped)
+	zw.Write(body)
+	zw.Close()
+	cut := filepath.Join(dir, "cut.ndjson.gz")
+	if err := os.WriteFile(cut, zipped.Bytes()[:zipped.Len()*2/3], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, "", "hunt", cut, "--format", "csv")
+	if r.code != exitOK || !strings.Contains(r.stderr, "INCOMPLETE") || !strings.Contains(r.stderr, "truncated gzip") {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	db := filepath.Join(dir, "case.duckdb")
+	if r := runCLI(t, "", "load", cut, "--db", db); r.code != exitOK {
+		t.Fatalf("load: exit %d %s", r.code, r.stderr)
+	}
+	if r := runCLI(t, "", "hunt", "--db", db); !strings.Contains(r.stderr, "INCOMPLETE") {
+		t.Errorf("hunt from the case file does not say INCOMPLETE:\n%s", r.stderr)
+	}
+	if r := runCLI(t, "", "hunt", cut, "--strict"); r.code != exitUsage {
+		t.Errorf("--strict on a truncated file: exit %d, want %d", r.code, exitUsage)
 	}
 }
