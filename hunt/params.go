@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/formats"
 )
 
 // AsOfMode says how the as-of instant T (Kusto's now()) is chosen.
@@ -37,7 +37,7 @@ func ParseAsOf(s string) (AsOf, error) {
 	case "now":
 		return AsOf{Mode: AsOfNow}, nil
 	}
-	t, err := data.ParseTimestamp(strings.TrimSpace(s))
+	t, err := formats.ParseTimestamp(strings.TrimSpace(s))
 	if err != nil {
 		return AsOf{}, fmt.Errorf("as-of %q: want latest, now or an RFC 3339 instant such as 2026-10-15T00:00:00Z", s)
 	}

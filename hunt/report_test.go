@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/data/demo"
+	"github.com/guesthunt/guesthunt/data/store"
 )
 
 const (
@@ -37,11 +37,11 @@ func demoReport(t *testing.T) (*Result, Report) {
 		t.Fatalf("the demo's compromised account %s is not flagged", jonasUPN)
 	}
 	at := time.Date(2026, 11, 2, 9, 30, 0, 1234500, time.UTC)
-	triage := map[data.Subject]data.Triage{
-		{Kind: data.SubjectInviter, Key: jonasUPN}:           {Verdict: data.VerdictMalicious, Note: hostileNote, Analyst: "ana", At: at},
-		{Kind: data.SubjectInviter, Key: leeUPN}:             {Verdict: data.VerdictUntriaged, Note: "looked, not decided"},
-		{Kind: data.SubjectEvent, Key: jonasEvent.Id}:        {Verdict: data.VerdictMalicious, Note: "confirmed with the user", Analyst: "ana", At: at},
-		{Kind: data.SubjectInviter, Key: "nobody@elsewhere"}: {Verdict: data.VerdictBenign},
+	triage := map[store.Subject]store.Triage{
+		{Kind: store.SubjectInviter, Key: jonasUPN}:           {Verdict: store.VerdictMalicious, Note: hostileNote, Analyst: "ana", At: at},
+		{Kind: store.SubjectInviter, Key: leeUPN}:             {Verdict: store.VerdictUntriaged, Note: "looked, not decided"},
+		{Kind: store.SubjectEvent, Key: jonasEvent.Id}:        {Verdict: store.VerdictMalicious, Note: "confirmed with the user", Analyst: "ana", At: at},
+		{Kind: store.SubjectInviter, Key: "nobody@elsewhere"}: {Verdict: store.VerdictBenign},
 	}
 	meta := ReportMeta{Source: "built-in demo tenant", Files: []string{"demo-tenant-seed1.ndjson"}, Events: 1234,
 		GeneratedAt: at.Add(time.Hour), Version: "v0.test"}
@@ -74,7 +74,7 @@ func TestNewReportJoinsTriage(t *testing.T) {
 		want := 0
 		if inv.UPN == jonasUPN {
 			want = 1
-			if inv.Triage.Verdict != data.VerdictMalicious || inv.Triage.Note != hostileNote {
+			if inv.Triage.Verdict != store.VerdictMalicious || inv.Triage.Note != hostileNote {
 				t.Errorf("jonas: %+v", inv.Triage)
 			}
 		}
@@ -92,7 +92,7 @@ func TestNewReportJoinsTriage(t *testing.T) {
 		t.Error("the report's KQL is not the rule's")
 	}
 	empty := NewReport(res, nil, ReportMeta{})
-	if empty.Triaged != 0 || empty.Inviters[0].Triage.Verdict != data.VerdictUntriaged {
+	if empty.Triaged != 0 || empty.Inviters[0].Triage.Verdict != store.VerdictUntriaged {
 		t.Error("a nil triage map should leave everything untriaged")
 	}
 }

@@ -2,6 +2,7 @@ package hunt
 
 import (
 	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/store"
 
 	"context"
 	"database/sql"
@@ -124,9 +125,9 @@ func scanAlert(rows *sql.Rows) (Alert, error) {
 // baseline mostly returns rows already seen, and a case file's compressed
 // columns cost a tenth of a second per fetch.
 func (e *Engine) fillColumns(ctx context.Context, generation int64, alerts []Alert) error {
-	keys := make([]data.RecordKey, len(alerts))
+	keys := make([]store.RecordKey, len(alerts))
 	for i, a := range alerts {
-		keys[i] = data.RecordKey{SourceID: a.SourceID, Record: a.SourceRecord}
+		keys[i] = store.RecordKey{SourceID: a.SourceID, Record: a.SourceRecord}
 	}
 	recs, err := e.records(ctx, generation, keys)
 	if err != nil {
@@ -173,13 +174,13 @@ const maxRememberedRows = 200_000
 
 // records returns the events for keys, fetching only those not seen before
 // in this generation of the data.
-func (e *Engine) records(ctx context.Context, generation int64, keys []data.RecordKey) (map[data.RecordKey]data.Record, error) {
+func (e *Engine) records(ctx context.Context, generation int64, keys []store.RecordKey) (map[store.RecordKey]data.Record, error) {
 	e.rowsMu.Lock()
 	if e.rowsGen != generation || len(e.rows) > maxRememberedRows {
-		e.rowsGen, e.rows = generation, map[data.RecordKey]data.Record{}
+		e.rowsGen, e.rows = generation, map[store.RecordKey]data.Record{}
 	}
-	out := make(map[data.RecordKey]data.Record, len(keys))
-	var missing []data.RecordKey
+	out := make(map[store.RecordKey]data.Record, len(keys))
+	var missing []store.RecordKey
 	for _, k := range keys {
 		if r, ok := e.rows[k]; ok {
 			out[k] = r
