@@ -1,6 +1,8 @@
 package hunt
 
 import (
+	"github.com/guesthunt/guesthunt/data"
+
 	"errors"
 	"fmt"
 	"strings"
@@ -57,7 +59,7 @@ func (a AsOf) String() string {
 
 // formatInstant writes t with all seven tick digits, as Kusto prints datetimes.
 func formatInstant(t time.Time) string {
-	return t.UTC().Format("2006-01-02T15:04:05.0000000Z")
+	return t.UTC().Format(data.TimeLayout)
 }
 
 // Params are the knobs of one run of the rule.

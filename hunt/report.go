@@ -142,7 +142,7 @@ func rerunCommand(p Params, asOf time.Time, dataArgs []string) string {
 	for _, a := range dataArgs {
 		args = append(args, shellQuote(a))
 	}
-	args = append(args, "--as-of", FormatTime(asOf),
+	args = append(args, "--as-of", data.FormatTime(asOf),
 		"--baseline", FormatTimespan(p.Baseline), "--window", FormatTimespan(p.Window))
 	if p.FoldCase {
 		args = append(args, "--fold-case")

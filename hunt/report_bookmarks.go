@@ -1,6 +1,8 @@
 package hunt
 
 import (
+	"github.com/guesthunt/guesthunt/data"
+
 	"crypto/sha1"
 	"fmt"
 	"io"
@@ -106,7 +108,7 @@ func bookmarkTitle(a Alert) string {
 func bookmarkName(a Alert) string {
 	key := "guesthunt/event/" + a.Id
 	if a.Id == "" {
-		key = "guesthunt/event-at/" + FormatTime(a.TimeGenerated) + "/" + a.InitiatingUserPrincipalName
+		key = "guesthunt/event-at/" + data.FormatTime(a.TimeGenerated) + "/" + a.InitiatingUserPrincipalName
 	}
 	h := sha1.Sum([]byte(key))
 	h[6] = h[6]&0x0f | 0x50 // version 5

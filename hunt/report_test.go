@@ -1,6 +1,8 @@
 package hunt
 
 import (
+	"github.com/guesthunt/guesthunt/data"
+
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -85,7 +87,7 @@ func TestNewReportJoinsTriage(t *testing.T) {
 	if rows != len(res.Rows) {
 		t.Errorf("%d event rows, want %d", rows, len(res.Rows))
 	}
-	if !strings.Contains(r.Command, "--as-of "+FormatTime(res.AsOf)) || !strings.HasPrefix(r.Command, "guesthunt hunt ") {
+	if !strings.Contains(r.Command, "--as-of "+data.FormatTime(res.AsOf)) || !strings.HasPrefix(r.Command, "guesthunt hunt ") {
 		t.Errorf("command %q", r.Command)
 	}
 	if r.KQL != KQL(14*day, day) {
@@ -111,8 +113,8 @@ func TestWriteMarkdown(t *testing.T) {
 	}
 	for _, want := range []string{
 		"1/5 triaged",
-		"guesthunt hunt --as-of " + FormatTime(res.AsOf) + " --baseline 14d --window 1d\n",
-		"| As-of (Kusto `now()`) | " + FormatTime(res.AsOf) + " |",
+		"guesthunt hunt --as-of " + data.FormatTime(res.AsOf) + " --baseline 14d --window 1d\n",
+		"| As-of (Kusto `now()`) | " + data.FormatTime(res.AsOf) + " |",
 		"- Verdict: **malicious**",
 		"- Recorded by: ana at 2026-11-02T09:30:00.0012345Z",
 		"untriaged",
@@ -187,7 +189,7 @@ func TestWriteReportJSON(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
 		t.Fatalf("%v\n%s", err, buf.String())
 	}
-	if got.Schema != reportSchema || got.Parameters.AsOf != FormatTime(res.AsOf) || got.Parameters.Baseline != "14d" ||
+	if got.Schema != reportSchema || got.Parameters.AsOf != data.FormatTime(res.AsOf) || got.Parameters.Baseline != "14d" ||
 		got.Parameters.Window != "1d" || got.Triaged != 1 || got.KQL != r.KQL {
 		t.Errorf("header: %+v", got)
 	}
@@ -280,7 +282,7 @@ func TestWriteBookmarks(t *testing.T) {
 			t.Errorf("name %q repeated or not a UUID", b.Name)
 		}
 		names[b.Name] = true
-		if p.Query != r.KQL || p.QueryStartTime != FormatTime(res.BaselineFrom) || p.QueryEndTime != FormatTime(res.AsOf) {
+		if p.Query != r.KQL || p.QueryStartTime != data.FormatTime(res.BaselineFrom) || p.QueryEndTime != data.FormatTime(res.AsOf) {
 			t.Errorf("query fields: %s .. %s", p.QueryStartTime, p.QueryEndTime)
 		}
 		var row map[string]any

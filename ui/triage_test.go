@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"github.com/guesthunt/guesthunt/data"
+
 	"context"
 	"errors"
 	"fmt"
@@ -249,7 +251,7 @@ func TestEventVerdictFromGuestsPane(t *testing.T) {
 	m, cmd := send(t, m, press("s"))
 	m, _ = send(t, m, cmd())
 	a := m.guestAlerts()[0]
-	want := store.Subject{Kind: store.SubjectEvent, Key: "|" + a.TimeGenerated.UTC().Format("2006-01-02T15:04:05.0000000Z") + "|Invite external user"}
+	want := store.Subject{Kind: store.SubjectEvent, Key: "|" + a.TimeGenerated.UTC().Format(data.TimeLayout) + "|Invite external user"}
 	if c := st.lastCall(t); c.Subject != want || c.Verdict != store.VerdictSuspicious {
 		t.Fatalf("event verdict saved as %+v, want subject %+v", c, want)
 	}

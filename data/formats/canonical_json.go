@@ -5,7 +5,6 @@ import (
 
 	"encoding/json"
 	"io"
-	"time"
 )
 
 // CanonicalEncoder writes Records as one Log Analytics-shaped JSON object a
@@ -56,15 +55,6 @@ type canonicalRow struct {
 	Type                string  `json:"Type"`
 }
 
-const canonicalTimeLayout = "2006-01-02T15:04:05.000000000Z"
-
-func formatCanonicalTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return data.ToTick(t).Format(canonicalTimeLayout)
-}
-
 func canonicalDynamic(m json.RawMessage) *string {
 	if m == nil {
 		return nil
@@ -76,7 +66,7 @@ func canonicalDynamic(m json.RawMessage) *string {
 // Encode writes r as one line of canonical NDJSON.
 func (c *CanonicalEncoder) Encode(r data.Record) error {
 	return c.enc.Encode(canonicalRow{
-		TenantId: r.TenantId, SourceSystem: r.SourceSystem, TimeGenerated: formatCanonicalTime(r.TimeGenerated),
+		TenantId: r.TenantId, SourceSystem: r.SourceSystem, TimeGenerated: data.FormatTime(r.TimeGenerated),
 		ResourceId: r.ResourceId, OperationName: r.OperationName, OperationVersion: r.OperationVersion,
 		Category: r.Category, ResultType: r.ResultType, ResultSignature: r.ResultSignature,
 		ResultDescription: r.ResultDescription, DurationMs: r.DurationMs, CorrelationId: r.CorrelationId,
@@ -85,7 +75,7 @@ func (c *CanonicalEncoder) Encode(r data.Record) error {
 		AdditionalDetails: canonicalDynamic(r.AdditionalDetails), Id: r.Id, InitiatedBy: canonicalDynamic(r.InitiatedBy),
 		LoggedByService: r.LoggedByService, Result: r.Result, ResultReason: r.ResultReason,
 		TargetResources: canonicalDynamic(r.TargetResources), AADTenantId: r.AADTenantId,
-		ActivityDisplayName: r.ActivityDisplayName, ActivityDateTime: formatCanonicalTime(r.ActivityDateTime),
+		ActivityDisplayName: r.ActivityDisplayName, ActivityDateTime: data.FormatTime(r.ActivityDateTime),
 		AADOperationType: r.AADOperationType, Type: r.Type,
 	})
 }

@@ -12,7 +12,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 )
 
@@ -71,15 +70,6 @@ func WriteFile(path string, f Format, recs []data.Record) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return file.Close()
-}
-
-// FormatTickTime spells t the way Log Analytics and Graph do: UTC, exactly
-// seven fractional digits (100 ns ticks), "Z". The zero time is "".
-func FormatTickTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return data.ToTick(t).Format("2006-01-02T15:04:05.0000000Z")
 }
 
 // jsonField is one member of a jsonObject.

@@ -14,9 +14,9 @@ const graphContext = "https://graph.microsoft.com/v1.0/$metadata#auditLogs/direc
 // one timestamp where Log Analytics has two.
 func firstTime(a, b time.Time) string {
 	if a.IsZero() {
-		return FormatTickTime(b)
+		return data.FormatTime(b)
 	}
-	return FormatTickTime(a)
+	return data.FormatTime(a)
 }
 
 func firstString(a, b string) string {

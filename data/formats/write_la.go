@@ -38,7 +38,7 @@ func laRow(r *data.Record) jsonObject {
 			}
 		case time.Time:
 			if !v.IsZero() {
-				row = append(row, jsonField{name, FormatTickTime(v)})
+				row = append(row, jsonField{name, data.FormatTime(v)})
 			}
 		case *int64:
 			if v != nil {
@@ -89,7 +89,7 @@ func laAPICells(r *data.Record) []any {
 			out[i] = v
 		case time.Time:
 			if !v.IsZero() {
-				out[i] = FormatTickTime(v)
+				out[i] = data.FormatTime(v)
 			}
 		case *int64:
 			if v != nil {
@@ -159,7 +159,7 @@ func writeLACSV(w *bufio.Writer, recs []data.Record, portal bool) error {
 				if portal {
 					row[i] = formatPortalTime(v)
 				} else {
-					row[i] = FormatTickTime(v)
+					row[i] = data.FormatTime(v)
 				}
 			case *int64:
 				if v != nil {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"github.com/guesthunt/guesthunt/data"
-	"github.com/guesthunt/guesthunt/data/formats"
 )
 
 // EventSubjectKey is the key a verdict on one invite event is stored under.
@@ -25,7 +24,7 @@ func EventSubjectKey(r data.Record) string {
 	if r.Id != "" {
 		return r.Id
 	}
-	return r.CorrelationId + "|" + formats.FormatTickTime(r.TimeGenerated) + "|" + r.OperationName
+	return r.CorrelationId + "|" + data.FormatTime(r.TimeGenerated) + "|" + r.OperationName
 }
 
 // EventSubjectKeySQL is EventSubjectKey as a DuckDB expression over an
