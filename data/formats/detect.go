@@ -175,7 +175,7 @@ func scanObjectKeys(dec *json.Decoder) (objectKeys, error) {
 			o.category = s
 		}
 		if val == json.Delim('{') || val == json.Delim('[') {
-			if err := skipTokens(dec); err != nil {
+			if err := skipTokens(dec.Token); err != nil {
 				return o, err
 			}
 		}
@@ -184,23 +184,6 @@ func scanObjectKeys(dec *json.Decoder) (objectKeys, error) {
 
 func isEnvelopeKey(key string) bool {
 	return strings.EqualFold(key, "tables") || strings.EqualFold(key, "value") || strings.EqualFold(key, "records")
-}
-
-// skipTokens finishes the object or array whose opening token was just read.
-func skipTokens(dec *json.Decoder) error {
-	for depth := 1; depth > 0; {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-		}
-	}
-	return nil
 }
 
 // isTruncation says the decoder ran out of peeked bytes rather than met bad JSON.

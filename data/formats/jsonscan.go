@@ -154,9 +154,18 @@ func (s *jsonStream) value() (json.RawMessage, int64, error) {
 // skip passes over the next value token by token, so a huge unwanted value
 // is never held in memory.
 func (s *jsonStream) skip() error {
-	depth := 0
-	for {
-		tok, err := s.token()
+	tok, err := s.token()
+	if err != nil || (tok != json.Delim('{') && tok != json.Delim('[')) {
+		return err
+	}
+	return skipTokens(s.token)
+}
+
+// skipTokens finishes the object or array whose opening token was just read,
+// reading tokens with next (a json.Decoder's Token, or jsonStream.token).
+func skipTokens(next func() (json.Token, error)) error {
+	for depth := 1; depth > 0; {
+		tok, err := next()
 		if err != nil {
 			return err
 		}
@@ -166,10 +175,8 @@ func (s *jsonStream) skip() error {
 		case json.Delim('}'), json.Delim(']'):
 			depth--
 		}
-		if depth <= 0 {
-			return nil
-		}
 	}
+	return nil
 }
 
 // fail turns a decoder error into the reader's fatal error. after is the
@@ -437,8 +444,7 @@ type envelopeSource struct {
 	key   string
 	state envelopeState
 	docs  int
-	count int64
-	err   error // sticky
+	sticky
 }
 
 type envelopeState int
@@ -453,18 +459,7 @@ func newEnvelopeSource(r io.Reader, key string) *envelopeSource {
 	return &envelopeSource{s: newJSONStream(r), key: key}
 }
 
-func (e *envelopeSource) next() ([]byte, int64, error) {
-	if e.err != nil {
-		return nil, 0, e.err
-	}
-	raw, line, err := e.step()
-	if err != nil {
-		e.err = err
-		return nil, 0, err
-	}
-	e.count++
-	return raw, line, nil
-}
+func (e *envelopeSource) next() ([]byte, int64, error) { return e.sticky.next(e.step) }
 
 func (e *envelopeSource) step() ([]byte, int64, error) {
 	for {
@@ -523,4 +518,24 @@ func (e *envelopeSource) step() ([]byte, int64, error) {
 			e.state = envelopeInObject
 		}
 	}
+}
+
+// sticky is the bookkeeping the JSON sources share: it counts the records
+// step yields and, after step's first error, gives that error forever.
+type sticky struct {
+	count int64
+	err   error
+}
+
+func (s *sticky) next(step func() ([]byte, int64, error)) ([]byte, int64, error) {
+	if s.err != nil {
+		return nil, 0, s.err
+	}
+	raw, line, err := step()
+	if err != nil {
+		s.err = err
+		return nil, 0, err
+	}
+	s.count++
+	return raw, line, nil
 }

@@ -75,26 +75,14 @@ func RecordFromLA(obj map[string]json.RawMessage) (data.Record, error) {
 type arraySource struct {
 	s       *jsonStream
 	started bool
-	count   int64
-	err     error // sticky
+	sticky
 }
 
 func newArraySource(r io.Reader) *arraySource {
 	return &arraySource{s: newJSONStream(r)}
 }
 
-func (a *arraySource) next() ([]byte, int64, error) {
-	if a.err != nil {
-		return nil, 0, a.err
-	}
-	raw, line, err := a.step()
-	if err != nil {
-		a.err = err
-		return nil, 0, err
-	}
-	a.count++
-	return raw, line, nil
-}
+func (a *arraySource) next() ([]byte, int64, error) { return a.sticky.next(a.step) }
 
 func (a *arraySource) step() ([]byte, int64, error) {
 	if !a.started {

@@ -29,8 +29,7 @@ type laAPISource struct {
 	columns []string   // the chosen table's column names, once its rows start
 	chosen  bool
 	seen    []string // names of the tables passed over, for the error message
-	count   int64
-	err     error // sticky
+	sticky
 }
 
 type laAPIState int
@@ -56,18 +55,7 @@ type laAPIColumn struct {
 	Type string `json:"type"`
 }
 
-func (a *laAPISource) next() ([]byte, int64, error) {
-	if a.err != nil {
-		return nil, 0, a.err
-	}
-	raw, line, err := a.step()
-	if err != nil {
-		a.err = err
-		return nil, 0, err
-	}
-	a.count++
-	return raw, line, nil
-}
+func (a *laAPISource) next() ([]byte, int64, error) { return a.sticky.next(a.step) }
 
 func (a *laAPISource) step() ([]byte, int64, error) {
 	for {
