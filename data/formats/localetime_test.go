@@ -136,3 +136,24 @@ func TestCSVDateOrderAcrossRows(t *testing.T) {
 		})
 	}
 }
+
+// parseLocaleTime reads an ISO 8601 timestamp or one of the browser-locale
+// spellings localetime.go lists, as UTC truncated to Kusto's 100 ns tick. order settles
+// ambiguous slash dates; orderUndecided reads them as defaultOrder says,
+// unless a field above 12 proves the order.
+func parseLocaleTime(s string, order dateOrder) (time.Time, error) {
+	if t, err := ParseTimestamp(s); err == nil {
+		return t, nil
+	}
+	st, err := scanLocaleStamp(s)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if order == orderUndecided {
+		order = st.proves()
+	}
+	if order == orderUndecided {
+		order = st.defaultOrder()
+	}
+	return st.resolve(order)
+}

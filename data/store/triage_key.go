@@ -26,23 +26,3 @@ func EventSubjectKey(r data.Record) string {
 	}
 	return r.CorrelationId + "|" + data.FormatTime(r.TimeGenerated) + "|" + r.OperationName
 }
-
-// EventSubjectKeySQL is EventSubjectKey as a DuckDB expression over an
-// AuditLogs row, so a query can join verdicts (_Triage.Key) to events without
-// fetching records. alias qualifies the columns ("" for none); it is a name
-// chosen in code, quoted here.
-func EventSubjectKeySQL(alias string) string {
-	col := func(name string) string {
-		if alias == "" {
-			return quoteIdent(name)
-		}
-		return quoteIdent(alias) + "." + quoteIdent(name)
-	}
-	tg := col("TimeGenerated")
-	// Seven fractional digits: the nanoseconds within the second, in ticks.
-	// The double modulo keeps instants before 1970 positive.
-	ticks := `lpad(CAST(((epoch_ns(` + tg + `) % 1000000000 + 1000000000) % 1000000000) // 100 AS VARCHAR), 7, '0')`
-	tgText := `coalesce(strftime(` + tg + `, '%Y-%m-%dT%H:%M:%S.') || ` + ticks + ` || 'Z', '')`
-	return `CASE WHEN coalesce(` + col("Id") + `, '') <> '' THEN ` + col("Id") +
-		` ELSE coalesce(` + col("CorrelationId") + `, '') || '|' || ` + tgText + ` || '|' || coalesce(` + col("OperationName") + `, '') END`
-}
