@@ -1,8 +1,6 @@
 package hunt
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
@@ -10,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // Table is a result as columns and rows of cells, the shape every output

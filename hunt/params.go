@@ -1,13 +1,12 @@
 package hunt
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/data/formats"
 )
 

@@ -1,11 +1,11 @@
 package hunt
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"crypto/sha1"
 	"fmt"
 	"io"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // Sentinel hunting bookmarks: one per alert row, shaped as the request body

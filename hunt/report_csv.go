@@ -1,10 +1,10 @@
 package hunt
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"encoding/csv"
 	"io"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // reportCSVColumns lead each alert row with the triage state, so a

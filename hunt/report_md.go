@@ -1,13 +1,13 @@
 package hunt
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"bufio"
 	"fmt"
 	"io"
 	"strings"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // WriteMarkdown writes r as an incident report: what was run and how to run

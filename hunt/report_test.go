@@ -1,8 +1,6 @@
 package hunt
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -11,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/data/demo"
 	"github.com/guesthunt/guesthunt/data/store"
 )

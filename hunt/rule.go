@@ -1,13 +1,13 @@
 package hunt
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-	"github.com/guesthunt/guesthunt/data/store"
-
 	"context"
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/store"
 )
 
 // Result is one run of the rule.

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"fmt"
 	"time"
 
-	"github.com/spf13/cobra"
-
+	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/hunt"
+	"github.com/spf13/cobra"
 )
 
 type huntFlags struct {

@@ -1,10 +1,10 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"encoding/json"
 	"io"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // CanonicalEncoder writes Records as one Log Analytics-shaped JSON object a

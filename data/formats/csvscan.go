@@ -1,8 +1,6 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -10,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // csvRow is one data row of a CSV export, as found in the file.

@@ -1,8 +1,6 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"bufio"
 	"bytes"
 	"encoding/csv"
@@ -12,6 +10,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // DetectPeekSize is the most DetectFormat looks at. Pass a bufio.Reader at

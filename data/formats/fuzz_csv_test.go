@@ -1,8 +1,6 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"bytes"
 	"errors"
 	"io"
@@ -10,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // checkCSVReaderInvariants drains a reader over data: it must end (EOF or a

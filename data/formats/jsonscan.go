@@ -1,8 +1,6 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"bufio"
 	"bytes"
 	"encoding/json"
@@ -14,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // Shared machinery of the JSON readers: a source yields each record's raw

@@ -1,11 +1,11 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // The Log Analytics portal's "Export to CSV" writes datetimes the way the

@@ -1,12 +1,12 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // newEntraCSVReader reads the Entra admin center's audit-log "Download" CSV

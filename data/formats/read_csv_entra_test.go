@@ -1,8 +1,6 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -10,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 func TestEntraCSVFixture(t *testing.T) {

@@ -1,14 +1,14 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // newLACSVReader reads a Log Analytics CSV export (FormatLACSV) and the

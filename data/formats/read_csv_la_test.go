@@ -1,8 +1,6 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -11,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // csvResult is what one Next call gave.

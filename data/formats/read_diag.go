@@ -1,11 +1,11 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"bytes"
 	"encoding/json"
 	"io"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // newDiagReader reads diagnostic-settings records one a line, as the

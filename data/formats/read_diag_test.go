@@ -1,14 +1,14 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // checkDiagRecords checks the three diagnostic records the fixtures share.

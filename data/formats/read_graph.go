@@ -1,10 +1,10 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"encoding/json"
 	"io"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // newGraphPageReader reads Microsoft Graph directoryAudits API pages

@@ -1,12 +1,12 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // newLANDJSONReader reads a Log Analytics JSON export written one row a line.

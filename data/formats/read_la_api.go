@@ -1,13 +1,13 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // newLAAPIReader reads a Log Analytics query API response:

@@ -1,10 +1,10 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"errors"
 	"fmt"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // RawRecord is where a record sits in its file and what it looked like there.

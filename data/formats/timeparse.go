@@ -1,10 +1,10 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"fmt"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // ParseTimestamp reads the ISO 8601 spellings real exports use:

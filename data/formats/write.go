@@ -1,8 +1,6 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"bufio"
 	"bytes"
 	"encoding/json"
@@ -13,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // WriteRecords writes recs to w in format f, shaped like the real export so

@@ -2,6 +2,7 @@ package formats
 
 import (
 	"bufio"
+
 	"github.com/guesthunt/guesthunt/data"
 )
 

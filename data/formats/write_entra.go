@@ -1,13 +1,13 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // The Entra admin center's "Download" CSV has a fixed shape: this many

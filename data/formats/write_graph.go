@@ -1,10 +1,10 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"bufio"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // graphContext is the @odata.context of a directoryAudits page.

@@ -1,14 +1,14 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // canonicalCells returns r's columns in AuditLogsColumns order, typed as

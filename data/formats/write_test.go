@@ -1,8 +1,6 @@
 package formats
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -12,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // writeTestHostileName carries what an attacker may put in a guest's display name:

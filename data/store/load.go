@@ -1,8 +1,6 @@
 package store
 
 import (
-	"github.com/guesthunt/guesthunt/data/formats"
-
 	"bufio"
 	"context"
 	"database/sql"
@@ -12,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data/formats"
 )
 
 // LoadOptions tune a load.

@@ -1,15 +1,14 @@
 package store
 
 import (
-	"github.com/guesthunt/guesthunt/data/formats"
-
-	"github.com/guesthunt/guesthunt/data"
-
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/formats"
 )
 
 // nativeFormat: DuckDB's own multi-threaded readers take these formats

@@ -1,11 +1,11 @@
 package store
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // canonicalSelect converts text columns (as DuckDB's JSON and CSV readers

@@ -1,16 +1,15 @@
 package store
 
 import (
-	"github.com/guesthunt/guesthunt/data/formats"
-
-	"github.com/guesthunt/guesthunt/data"
-
 	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/formats"
 )
 
 // loadStreamed reads a file record by record with its Go reader, writes the

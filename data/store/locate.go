@@ -1,8 +1,6 @@
 package store
 
 import (
-	"github.com/guesthunt/guesthunt/data/formats"
-
 	"bufio"
 	"bytes"
 	"context"
@@ -12,6 +10,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data/formats"
 )
 
 // SourceInfo is one loaded file as recorded in the store.

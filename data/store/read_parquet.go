@@ -1,15 +1,14 @@
 package store
 
 import (
-	"github.com/guesthunt/guesthunt/data/formats"
-
-	"github.com/guesthunt/guesthunt/data"
-
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/formats"
 )
 
 // parquetReader streams a Parquet file's rows through DuckDB (Go has no

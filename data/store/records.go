@@ -1,8 +1,6 @@
 package store
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -10,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // RecordKey names one loaded event by where it came from: the file's

@@ -1,13 +1,13 @@
 package store
 
 import (
-	"github.com/guesthunt/guesthunt/data/formats"
-
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data/formats"
 )
 
 // MaxRejectionsShown is how many rejections per file a report lists in full;

@@ -1,8 +1,6 @@
 package store
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"context"
 	"database/sql"
 	"errors"
@@ -13,6 +11,7 @@ import (
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // Store is one DuckDB database holding loaded audit logs: in memory, or a

@@ -1,13 +1,13 @@
 package store
 
 import (
-	"github.com/guesthunt/guesthunt/data/formats"
-
 	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/guesthunt/guesthunt/data/formats"
 )
 
 func openTestStore(t *testing.T, path string) *Store {

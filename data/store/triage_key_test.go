@@ -1,10 +1,10 @@
 package store
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"testing"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 func TestTriageEventSubjectKey(t *testing.T) {

@@ -1,10 +1,6 @@
 package store
 
 import (
-	"github.com/guesthunt/guesthunt/data/formats"
-
-	"github.com/guesthunt/guesthunt/data"
-
 	"bufio"
 	"context"
 	"database/sql"
@@ -14,6 +10,8 @@ import (
 	"strings"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" database/sql driver
+	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/formats"
 )
 
 // WriteFile writes recs to a new file at path (replacing any file there) in
