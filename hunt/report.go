@@ -75,11 +75,10 @@ type ReportEvent struct {
 // EventKey is the triage key of an alert row's event, the same as
 // store.EventSubjectKey gives for its record: the Id, or for exports without
 // one (portal CSV) CorrelationId|TimeGenerated (7 digits)|OperationName.
-// It is store.EventSubjectKey, fed the fields it reads, so the rule is kept in
+// It is store.EventSubjectKey applied to the alert's record, so the rule is kept in
 // one place.
 func EventKey(a Alert) string {
-	return store.EventSubjectKey(data.Record{Id: a.Id, CorrelationId: a.CorrelationId,
-		TimeGenerated: a.TimeGenerated, OperationName: a.OperationName})
+	return store.EventSubjectKey(a.Record)
 }
 
 // NewReport joins a hunt result with the verdicts recorded for its

@@ -139,14 +139,7 @@ func (e *Engine) fillColumns(ctx context.Context, generation int64, alerts []Ale
 		if !ok {
 			return fmt.Errorf("read alert rows: event %d of file %d is gone", a.SourceRecord, a.SourceID)
 		}
-		a.OperationName, a.Result = r.OperationName, r.Result
-		a.TenantId, a.SourceSystem, a.ResourceId, a.OperationVersion = r.TenantId, r.SourceSystem, r.ResourceId, r.OperationVersion
-		a.Category, a.ResultType, a.ResultSignature, a.ResultDescription = r.Category, r.ResultType, r.ResultSignature, r.ResultDescription
-		a.DurationMs, a.CorrelationId, a.Resource, a.ResourceGroup = r.DurationMs, r.CorrelationId, r.Resource, r.ResourceGroup
-		a.ResourceProvider, a.Identity, a.Level, a.Location = r.ResourceProvider, r.Identity, r.Level, r.Location
-		a.AdditionalDetails, a.Id, a.InitiatedBy, a.LoggedByService = r.AdditionalDetails, r.Id, r.InitiatedBy, r.LoggedByService
-		a.ResultReason, a.TargetResources, a.AADTenantId = r.ResultReason, r.TargetResources, r.AADTenantId
-		a.ActivityDisplayName, a.ActivityDateTime, a.AADOperationType, a.Type = r.ActivityDisplayName, r.ActivityDateTime, r.AADOperationType, r.Type
+		a.Record = r
 	}
 	return nil
 }

@@ -133,9 +133,7 @@ func inviterSubject(upn string) store.Subject {
 // eventKey is the key a verdict on one invite event is stored under: the
 // event's Id, else CorrelationId|TimeGenerated (UTC, seven fractional
 // digits)|OperationName. It is store.EventSubjectKey's rule applied to an
-// alert row.
-// TODO: call store.EventSubjectKey instead once data/triage*.go has settled
-// (it takes a data.Record, and hunt.Alert carries the same fields).
+// alert row (hunt.EventKey passes it the alert's embedded data.Record).
 func eventKey(a hunt.Alert) string { return hunt.EventKey(a) }
 
 func eventSubject(a hunt.Alert) store.Subject {

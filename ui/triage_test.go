@@ -265,7 +265,7 @@ func TestEventVerdictFromGuestsPane(t *testing.T) {
 
 func TestEventKey(t *testing.T) {
 	at := time.Date(2026, 10, 30, 9, 15, 2, 123456789, time.UTC)
-	a := hunt.Alert{TimeGenerated: at, CorrelationId: "c1", OperationName: "Invite external user"}
+	a := hunt.Alert{Record: data.Record{TimeGenerated: at, CorrelationId: "c1", OperationName: "Invite external user"}}
 	if got := eventKey(a); got != "c1|2026-10-30T09:15:02.1234567Z|Invite external user" {
 		t.Fatalf("content key %q", got)
 	}
