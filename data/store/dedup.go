@@ -1,0 +1,386 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/guesthunt/guesthunt/data"
+)
+
+// Deduplication: after each file, every group of copies that the new rows
+// touch is settled again from scratch, so the outcome depends only on the
+// set of records loaded, never on the order of files or directory entries.
+//
+// Candidates are records with the same Id, or, where one copy has no Id (the
+// Entra portal download), the same correlation id (the same second and
+// operation when that is empty too). Groups whose copies all agree with the
+// best copy, and carry nothing it lacks, are settled in SQL: the common case
+// of overlapping exports. The rest (conflicts, copies without Id, dynamic
+// text spelled differently) go to settleCopies in Go, which compares field by
+// field. The best copy, the one kept, has the finest time, then the most
+// fields, then the smallest content hash.
+
+// eventRowsScope selects the rows that are events or repeats of one: rows of
+// finished loads (and the one being finished) not rejected or skipped.
+const eventRowsScope = `(e._SourceId = $1 OR e._SourceId IN (SELECT SourceId FROM _Sources WHERE Done))
+	AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid AND x.Kind <> 'duplicate')`
+
+// resolveDuplicates settles every candidate group the source's rows are in
+// and returns the sources whose counts may have changed.
+func resolveDuplicates(ctx context.Context, tx *sql.Tx, srcID int64) ([]int64, error) {
+	exec := func(q string, args ...any) error {
+		_, err := tx.ExecContext(ctx, q, args...)
+		return err
+	}
+	defer func() {
+		for _, t := range []string{"_k", "_seed_id", "_nk", "_r", "_rf", "_ranked", "_pairs", "_simple", "_dupmap", "_conf"} {
+			tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+t)
+		}
+	}()
+	var others bool
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM _Sources WHERE SourceId <> ? AND Done AND Records > 0`, srcID).
+		Scan(&others); err != nil {
+		return nil, err
+	}
+	scope := eventRowsScope
+	if !others {
+		scope = `e._SourceId = $1 AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid AND x.Kind <> 'duplicate')`
+	}
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _k AS
+		SELECT e.rowid AS r, e._SourceId AS src,
+			CASE WHEN e.Id <> '' THEN hash(e.Id) END AS idh,
+			e.Id = '' AS noid,
+			CASE WHEN e.CorrelationId <> '' THEN hash(e.CorrelationId)
+				ELSE hash(epoch_ns(e.TimeGenerated) // 1000000000, e.OperationName) END AS ck
+		FROM _Events e WHERE `+scope, srcID); err != nil {
+		return nil, err
+	}
+	// Groups the new rows are in: an Id seen twice, or a correlation shared
+	// with a copy that has no Id.
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _seed_id AS
+		SELECT idh FROM _k WHERE idh IS NOT NULL GROUP BY idh HAVING count(*) > 1 AND bool_or(src = $1)`, srcID); err != nil {
+		return nil, err
+	}
+	var anyNoID bool
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(bool_or(noid), false) FROM _k`).Scan(&anyNoID); err != nil {
+		return nil, err
+	}
+	nk := `SELECT NULL::UBIGINT AS ck WHERE false`
+	if anyNoID {
+		nk = `SELECT ck FROM _k GROUP BY ck HAVING count(*) > 1 AND bool_or(noid)`
+	}
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _nk AS ` + nk); err != nil {
+		return nil, err
+	}
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _r AS
+		SELECT r FROM _k WHERE idh IN (SELECT idh FROM _seed_id)
+		UNION SELECT r FROM _k WHERE src = $1 AND ck IN (SELECT ck FROM _nk)`, srcID); err != nil {
+		return nil, err
+	}
+	if anyNoID {
+		// A copy without Id can join two Id groups: follow the links until
+		// the set of rows to settle is closed.
+		for {
+			var added int64
+			err := tx.QueryRowContext(ctx, `WITH more AS (
+				SELECT r FROM _k WHERE idh IN (SELECT k.idh FROM _k k SEMI JOIN _r USING (r) WHERE k.idh IS NOT NULL)
+				UNION SELECT r FROM _k WHERE ck IN (SELECT k.ck FROM _k k SEMI JOIN _r USING (r) WHERE k.ck IN (SELECT ck FROM _nk)))
+				SELECT count(*) FROM more ANTI JOIN _r USING (r)`).Scan(&added)
+			if err != nil {
+				return nil, err
+			}
+			if added == 0 {
+				break
+			}
+			if err := exec(`INSERT INTO _r
+				SELECT r FROM _k WHERE idh IN (SELECT k.idh FROM _k k SEMI JOIN _r USING (r) WHERE k.idh IS NOT NULL)
+				UNION SELECT r FROM _k WHERE ck IN (SELECT k.ck FROM _k k SEMI JOIN _r USING (r) WHERE k.ck IN (SELECT ck FROM _nk))
+				EXCEPT SELECT r FROM _r`); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _rf AS
+		SELECT k.r, k.src, k.idh, k.noid, k.ck, k.ck IN (SELECT ck FROM _nk) AS cklinked,
+			` + qualityExprs("e") + `
+		FROM _k k SEMI JOIN _r USING (r) JOIN _Events e ON e.rowid = k.r`); err != nil {
+		return nil, err
+	}
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _ranked AS
+		SELECT *, row_number() OVER (PARTITION BY idh ORDER BY cls DESC, nf DESC, ch, r) AS rk,
+			bool_or(cklinked) OVER (PARTITION BY idh) AS grp_linked
+		FROM _rf WHERE idh IS NOT NULL`); err != nil {
+		return nil, err
+	}
+	// Every copy against its group's best: the whole group is settled here
+	// when each agrees with it and carries no field the best lacks (then
+	// they all agree with each other too).
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _pairs AS
+		SELECT m.r, m.idh, b.r AS keep, (` + agreeSQL("em", "eb") + ` AND (m.mask & ~b.mask) = 0) AS ok
+		FROM _ranked m JOIN _ranked b ON b.idh = m.idh AND b.rk = 1
+			JOIN _Events em ON em.rowid = m.r JOIN _Events eb ON eb.rowid = b.r
+		WHERE m.rk > 1 AND NOT m.grp_linked`); err != nil {
+		return nil, err
+	}
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _simple AS SELECT idh FROM _pairs GROUP BY idh HAVING bool_and(ok)`); err != nil {
+		return nil, err
+	}
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _dupmap AS SELECT r, keep FROM _pairs WHERE idh IN (SELECT idh FROM _simple)`); err != nil {
+		return nil, err
+	}
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _conf (r BIGINT, other BIGINT, field VARCHAR)`); err != nil {
+		return nil, err
+	}
+	if err := settleInGo(ctx, tx); err != nil {
+		return nil, err
+	}
+
+	if err := exec(`DELETE FROM _Excluded WHERE Kind = 'duplicate' AND EventRow IN (SELECT r FROM _r)`); err != nil {
+		return nil, err
+	}
+	if err := exec(`DELETE FROM _Conflicts WHERE EventRow IN (SELECT r FROM _r) OR OtherRow IN (SELECT r FROM _r)`); err != nil {
+		return nil, err
+	}
+	if err := exec(`INSERT INTO _Excluded (EventRow, SourceId, Record, Line, Kind, Detail, KeptRow)
+		SELECT d.r, dk.src, d.r - ds.FirstRow + 1, NULL, 'duplicate',
+			'same event as ' || ks.Path || ': record ' || (d.keep - ks.FirstRow + 1), d.keep
+		FROM _dupmap d JOIN _k dk ON dk.r = d.r JOIN _Sources ds ON ds.SourceId = dk.src
+			JOIN _k kk ON kk.r = d.keep JOIN _Sources ks ON ks.SourceId = kk.src`); err != nil {
+		return nil, err
+	}
+	if err := exec(`INSERT INTO _Conflicts (EventRow, SourceId, OtherRow, Field)
+		SELECT c.r, k.src, c.other, c.field FROM _conf c JOIN _k k ON k.r = c.r`); err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT src FROM _rf UNION SELECT $1::INTEGER`, srcID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var touched []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		touched = append(touched, id)
+	}
+	return touched, rows.Err()
+}
+
+// qualityExprs are _rf's quality columns for the row alias e: the time's
+// evident precision (cls), the number of fields carried (nf) and which (mask),
+// and a hash of the content (ch).
+func qualityExprs(e string) string {
+	var carried, mask, all []string
+	for i, c := range data.AuditLogsColumns {
+		col := e + "." + quoteIdent(c.Name)
+		all = append(all, col)
+		if ignoredInComparison(c.Name) {
+			continue
+		}
+		has := col + " IS NOT NULL"
+		if c.Type == data.TypeString {
+			has = col + " <> ''"
+		}
+		carried = append(carried, "("+has+")::BIGINT")
+		mask = append(mask, fmt.Sprintf("(%s)::BIGINT * %d", has, int64(1)<<i))
+	}
+	tg := "epoch_ns(" + e + ".TimeGenerated)"
+	cls := fmt.Sprintf(`CASE WHEN %[1]s IS NULL OR %[1]s %% 1000000000 = 0 THEN 0 WHEN %[1]s %% 1000000 = 0 THEN 3
+		WHEN %[1]s %% 1000 = 0 THEN 6 ELSE 7 END`, tg)
+	return cls + " AS cls, " + strings.Join(carried, " + ") + " AS nf, " + strings.Join(mask, " + ") + " AS mask, hash(" +
+		strings.Join(all, ", ") + ") AS ch"
+}
+
+// agreeSQL is true when rows a and b certainly agree on every field both
+// carry (see disagreement). It settles only the plain case: dynamic text is
+// compared as written, so a false here means "ask settleCopies", not "differ".
+func agreeSQL(a, b string) string {
+	var conds []string
+	for _, c := range data.AuditLogsColumns {
+		if ignoredInComparison(c.Name) {
+			continue
+		}
+		x, y := a+"."+quoteIdent(c.Name), b+"."+quoteIdent(c.Name)
+		switch c.Type {
+		case data.TypeString:
+			eq := x + " = " + y
+			switch c.Name {
+			case "Result":
+				eq = "lower(" + x + ") = lower(" + y + ")"
+			case "Level":
+				eq = levelSQL(x) + " = " + levelSQL(y)
+			}
+			conds = append(conds, fmt.Sprintf("(%s = '' OR %s = '' OR %s)", x, y, eq))
+		case data.TypeTime:
+			conds = append(conds, fmt.Sprintf("(%[1]s IS NULL OR %[2]s IS NULL OR abs(epoch_ns(%[1]s) - epoch_ns(%[2]s)) < greatest(%[3]s, %[4]s))",
+				x, y, unitSQL("epoch_ns("+x+")"), unitSQL("epoch_ns("+y+")")))
+		default:
+			conds = append(conds, fmt.Sprintf("(%[1]s IS NULL OR %[2]s IS NULL OR %[1]s = %[2]s)", x, y))
+		}
+	}
+	return strings.Join(conds, " AND ")
+}
+
+func unitSQL(ns string) string {
+	return fmt.Sprintf("CASE WHEN %[1]s %% 1000000000 = 0 THEN 1000000000 WHEN %[1]s %% 1000000 = 0 THEN 1000000 WHEN %[1]s %% 1000 = 0 THEN 1000 ELSE 100 END", ns)
+}
+
+func levelSQL(x string) string {
+	return fmt.Sprintf(`CASE lower(trim(%[1]s)) WHEN 'informational' THEN '4' WHEN 'warning' THEN '3' WHEN 'error' THEN '2'
+		WHEN 'critical' THEN '1' ELSE lower(trim(%[1]s)) END`, x)
+}
+
+// settleInGo fetches the rows SQL could not settle, groups them into linked
+// sets and settles each with settleCopies, adding to _dupmap and _conf.
+func settleInGo(ctx context.Context, tx *sql.Tx) error {
+	cols := make([]string, len(data.AuditLogsColumns))
+	for i, c := range data.AuditLogsColumns {
+		col := "e." + quoteIdent(c.Name)
+		if c.Type == data.TypeTime {
+			col = "epoch_ns(" + col + ")"
+		}
+		cols[i] = col
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT f.r, f.src, f.cls, f.nf, f.ch, f.idh, f.noid, f.ck, f.cklinked, `+strings.Join(cols, ", ")+`
+		FROM _rf f JOIN _Events e ON e.rowid = f.r
+		WHERE f.noid OR f.idh NOT IN (SELECT idh FROM _simple)
+		ORDER BY f.r`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	type linkKeys struct {
+		idh      sql.NullInt64
+		ck       uint64
+		noid, nk bool
+	}
+	var copies []*eventCopy
+	var keys []linkKeys
+	for rows.Next() {
+		c := newEventCopy()
+		var k linkKeys
+		var idh sql.Null[uint64]
+		dest := []any{&c.row, &c.source, &c.class, &c.fields, &c.content, &idh, &k.noid, &k.ck, &k.nk}
+		strs := make([]sql.NullString, len(data.AuditLogsColumns))
+		nums := make([]sql.NullInt64, len(data.AuditLogsColumns))
+		for i, col := range data.AuditLogsColumns {
+			if col.Type == data.TypeString || col.Type == data.TypeDynamic {
+				dest = append(dest, &strs[i])
+			} else {
+				dest = append(dest, &nums[i])
+			}
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return fmt.Errorf("read copies to compare: %w", err)
+		}
+		for i, col := range data.AuditLogsColumns {
+			switch col.Type {
+			case data.TypeString:
+				c.strs[i] = strs[i].String
+			case data.TypeDynamic:
+				if strs[i].Valid {
+					s := strs[i].String
+					c.dyns[i] = &s
+				}
+			default:
+				if nums[i].Valid {
+					n := nums[i].Int64
+					c.nums[i] = &n
+				}
+			}
+		}
+		k.idh = sql.NullInt64{Int64: int64(idh.V), Valid: idh.Valid}
+		copies = append(copies, c)
+		keys = append(keys, k)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	if len(copies) == 0 {
+		return nil
+	}
+
+	// Linked sets: union by Id, and by correlation where a copy lacks an Id.
+	parent := make([]int, len(copies))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	union := func(a, b int) { parent[find(a)] = find(b) }
+	byID := map[int64]int{}
+	byCk := map[uint64]int{}
+	for i, k := range keys {
+		if k.idh.Valid {
+			if j, ok := byID[k.idh.Int64]; ok {
+				union(i, j)
+			} else {
+				byID[k.idh.Int64] = i
+			}
+		}
+		if k.nk {
+			if j, ok := byCk[k.ck]; ok {
+				union(i, j)
+			} else {
+				byCk[k.ck] = i
+			}
+		}
+	}
+	index := make(map[*eventCopy]int, len(copies))
+	sets := map[int][]*eventCopy{}
+	for i, c := range copies {
+		index[c] = i
+		sets[find(i)] = append(sets[find(i)], c)
+	}
+	links := func(a, b *eventCopy) bool {
+		ka, kb := keys[index[a]], keys[index[b]]
+		if ka.idh.Valid && kb.idh.Valid && ka.idh.Int64 == kb.idh.Int64 {
+			return true
+		}
+		return ka.nk && ka.ck == kb.ck && (ka.noid || kb.noid)
+	}
+	var dupRows, confRows []string
+	for _, set := range sets {
+		if len(set) < 2 {
+			continue
+		}
+		res := settleCopies(set, links)
+		for r, keep := range res.duplicateOf {
+			dupRows = append(dupRows, "("+strconv.FormatInt(r, 10)+", "+strconv.FormatInt(keep, 10)+")")
+		}
+		for _, cf := range res.conflicts {
+			// Both directions, so each side's file reports the other.
+			confRows = append(confRows, fmt.Sprintf("(%d, %d, %s)", cf.row, cf.other, sqlString(cf.field)),
+				fmt.Sprintf("(%d, %d, %s)", cf.other, cf.row, sqlString(cf.field)))
+		}
+	}
+	if err := insertValues(ctx, tx, "_dupmap", dupRows); err != nil {
+		return err
+	}
+	return insertValues(ctx, tx, "_conf", confRows)
+}
+
+// insertValues inserts literal value tuples (numbers and quoted names built
+// here, never text from a log) in batches.
+func insertValues(ctx context.Context, tx *sql.Tx, table string, tuples []string) error {
+	const batch = 2000
+	for start := 0; start < len(tuples); start += batch {
+		part := tuples[start:min(start+batch, len(tuples))]
+		if _, err := tx.ExecContext(ctx, "INSERT INTO "+table+" VALUES "+strings.Join(part, ", ")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
