@@ -1,6 +1,8 @@
 package store
 
 import (
+	"os"
+	"time"
 	"context"
 	"database/sql"
 	"fmt"
@@ -32,11 +34,15 @@ const eventRowsScope = `(e._SourceId = $1 OR e._SourceId IN (SELECT SourceId FRO
 // and returns the sources whose counts may have changed.
 func resolveDuplicates(ctx context.Context, tx *sql.Tx, srcID int64) ([]int64, error) {
 	exec := func(q string, args ...any) error {
+		t0 := time.Now()
 		_, err := tx.ExecContext(ctx, q, args...)
+		if os.Getenv("GH_DEBUG") != "" {
+			fmt.Fprintf(os.Stderr, "%v %.60s\n", time.Since(t0), strings.Join(strings.Fields(q), " "))
+		}
 		return err
 	}
 	defer func() {
-		for _, t := range []string{"_k", "_seed_id", "_nk", "_r", "_rf", "_ranked", "_pairs", "_simple", "_dupmap", "_conf"} {
+		for _, t := range []string{"_k", "_seed_id", "_nk", "_r", "_rf", "_pairs", "_simple", "_dupmap", "_conf"} {
 			tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+t)
 		}
 	}()
@@ -49,23 +55,30 @@ func resolveDuplicates(ctx context.Context, tx *sql.Tx, srcID int64) ([]int64, e
 	if !others {
 		scope = `e._SourceId = $1 AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid AND x.Kind <> 'duplicate')`
 	}
+	var anyNoID bool
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(bool_or(e.Id = ''), false) FROM _Events e WHERE `+scope, srcID).Scan(&anyNoID); err != nil {
+		return nil, err
+	}
+	// Groups the new rows are in: an Id seen twice, or a correlation shared
+	// with a copy that has no Id. Without Id-less copies only the rows of
+	// repeated Ids need keys; usually there are none.
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _seed_id AS
+		SELECT hash(e.Id) AS idh FROM _Events e WHERE e.Id <> '' AND `+scope+`
+		GROUP BY idh HAVING count(*) > 1 AND bool_or(e._SourceId = $1)`, srcID); err != nil {
+		return nil, err
+	}
+	keyed := scope
+	if !anyNoID {
+		keyed = `hash(e.Id) IN (SELECT idh FROM _seed_id) AND ` + scope
+	}
 	if err := exec(`CREATE OR REPLACE TEMP TABLE _k AS
 		SELECT e.rowid AS r, e._SourceId AS src,
 			CASE WHEN e.Id <> '' THEN hash(e.Id) END AS idh,
 			e.Id = '' AS noid,
 			CASE WHEN e.CorrelationId <> '' THEN hash(e.CorrelationId)
-				ELSE hash(epoch_ns(e.TimeGenerated) // 1000000000, e.OperationName) END AS ck
-		FROM _Events e WHERE `+scope, srcID); err != nil {
-		return nil, err
-	}
-	// Groups the new rows are in: an Id seen twice, or a correlation shared
-	// with a copy that has no Id.
-	if err := exec(`CREATE OR REPLACE TEMP TABLE _seed_id AS
-		SELECT idh FROM _k WHERE idh IS NOT NULL GROUP BY idh HAVING count(*) > 1 AND bool_or(src = $1)`, srcID); err != nil {
-		return nil, err
-	}
-	var anyNoID bool
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(bool_or(noid), false) FROM _k`).Scan(&anyNoID); err != nil {
+				ELSE hash(epoch_ns(e.TimeGenerated) // 1000000000, e.OperationName) END AS ck,
+			`+comparableExprs("e")+`
+		FROM _Events e WHERE `+keyed, srcID); err != nil {
 		return nil, err
 	}
 	nk := `SELECT NULL::UBIGINT AS ck WHERE false`
@@ -103,26 +116,22 @@ func resolveDuplicates(ctx context.Context, tx *sql.Tx, srcID int64) ([]int64, e
 			}
 		}
 	}
+	// The rows to settle with their quality.
 	if err := exec(`CREATE OR REPLACE TEMP TABLE _rf AS
-		SELECT k.r, k.src, k.idh, k.noid, k.ck, k.ck IN (SELECT ck FROM _nk) AS cklinked,
-			` + qualityExprs("e") + `
-		FROM _k k SEMI JOIN _r USING (r) JOIN _Events e ON e.rowid = k.r`); err != nil {
+		SELECT k.*, k.ck IN (SELECT ck FROM _nk) AS cklinked, ` + qualityExprs() + `
+		FROM _k k SEMI JOIN _r USING (r)`); err != nil {
 		return nil, err
 	}
-	if err := exec(`CREATE OR REPLACE TEMP TABLE _ranked AS
-		SELECT *, row_number() OVER (PARTITION BY idh ORDER BY cls DESC, nf DESC, ch, r) AS rk,
-			bool_or(cklinked) OVER (PARTITION BY idh) AS grp_linked
-		FROM _rf WHERE idh IS NOT NULL`); err != nil {
-		return nil, err
-	}
-	// Every copy against its group's best: the whole group is settled here
-	// when each agrees with it and carries no field the best lacks (then
+	// Every copy against its Id group's best: the whole group is settled
+	// here when each agrees with it and carries no field the best lacks (then
 	// they all agree with each other too).
 	if err := exec(`CREATE OR REPLACE TEMP TABLE _pairs AS
-		SELECT m.r, m.idh, b.r AS keep, (` + agreeSQL("em", "eb") + ` AND (m.mask & ~b.mask) = 0) AS ok
-		FROM _ranked m JOIN _ranked b ON b.idh = m.idh AND b.rk = 1
-			JOIN _Events em ON em.rowid = m.r JOIN _Events eb ON eb.rowid = b.r
-		WHERE m.rk > 1 AND NOT m.grp_linked`); err != nil {
+		WITH best AS (
+			SELECT idh, arg_min(r, {'a': -cls, 'b': -nf, 'c': ch, 'd': r}) AS keep, bool_or(cklinked) AS linked
+			FROM _rf WHERE idh IS NOT NULL GROUP BY idh)
+		SELECT m.r, m.idh, best.keep, NOT best.linked AND (` + agreeSQL("m", "b") + `) AND (m.mask & ~b.mask) = 0 AS ok
+		FROM _rf m JOIN best ON best.idh = m.idh JOIN _rf b ON b.r = best.keep
+		WHERE m.r <> best.keep`); err != nil {
 		return nil, err
 	}
 	if err := exec(`CREATE OR REPLACE TEMP TABLE _simple AS SELECT idh FROM _pairs GROUP BY idh HAVING bool_and(ok)`); err != nil {
@@ -147,12 +156,12 @@ func resolveDuplicates(ctx context.Context, tx *sql.Tx, srcID int64) ([]int64, e
 	if err := exec(`INSERT INTO _Excluded (EventRow, SourceId, Record, Line, Kind, Detail, KeptRow)
 		SELECT d.r, dk.src, d.r - ds.FirstRow + 1, NULL, 'duplicate',
 			'same event as ' || ks.Path || ': record ' || (d.keep - ks.FirstRow + 1), d.keep
-		FROM _dupmap d JOIN _k dk ON dk.r = d.r JOIN _Sources ds ON ds.SourceId = dk.src
-			JOIN _k kk ON kk.r = d.keep JOIN _Sources ks ON ks.SourceId = kk.src`); err != nil {
+		FROM _dupmap d JOIN _rf dk ON dk.r = d.r JOIN _Sources ds ON ds.SourceId = dk.src
+			JOIN _rf kk ON kk.r = d.keep JOIN _Sources ks ON ks.SourceId = kk.src`); err != nil {
 		return nil, err
 	}
 	if err := exec(`INSERT INTO _Conflicts (EventRow, SourceId, OtherRow, Field)
-		SELECT c.r, k.src, c.other, c.field FROM _conf c JOIN _k k ON k.r = c.r`); err != nil {
+		SELECT c.r, k.src, c.other, c.field FROM _conf c JOIN _rf k ON k.r = c.r`); err != nil {
 		return nil, err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT src FROM _rf UNION SELECT $1::INTEGER`, srcID)
@@ -171,57 +180,78 @@ func resolveDuplicates(ctx context.Context, tx *sql.Tx, srcID int64) ([]int64, e
 	return touched, rows.Err()
 }
 
-// qualityExprs are _rf's quality columns for the row alias e: the time's
-// evident precision (cls), the number of fields carried (nf) and which (mask),
-// and a hash of the content (ch).
-func qualityExprs(e string) string {
+// qualityExprs are _rf's quality columns over _k's comparable values: the
+// time's evident precision (cls), the number of fields carried (nf) and
+// which (mask), and a hash of the exact content (ch: the comparable values
+// plus the raw Result and Level, which the comparable values normalise).
+func qualityExprs() string {
 	var carried, mask, all []string
 	for i, c := range data.AuditLogsColumns {
-		col := e + "." + quoteIdent(c.Name)
-		all = append(all, col)
+		v := fmt.Sprintf("v%d", i)
+		all = append(all, v)
 		if ignoredInComparison(c.Name) {
 			continue
 		}
-		has := col + " IS NOT NULL"
-		if c.Type == data.TypeString {
-			has = col + " <> ''"
-		}
-		carried = append(carried, "("+has+")::BIGINT")
-		mask = append(mask, fmt.Sprintf("(%s)::BIGINT * %d", has, int64(1)<<i))
+		carried = append(carried, "("+v+" IS NOT NULL)::BIGINT")
+		mask = append(mask, fmt.Sprintf("(%s IS NOT NULL)::BIGINT * %d", v, int64(1)<<i))
 	}
-	tg := "epoch_ns(" + e + ".TimeGenerated)"
+	tg := fmt.Sprintf("v%d", columnIndex("TimeGenerated"))
 	cls := fmt.Sprintf(`CASE WHEN %[1]s IS NULL OR %[1]s %% 1000000000 = 0 THEN 0 WHEN %[1]s %% 1000000 = 0 THEN 3
 		WHEN %[1]s %% 1000 = 0 THEN 6 ELSE 7 END`, tg)
 	return cls + " AS cls, " + strings.Join(carried, " + ") + " AS nf, " + strings.Join(mask, " + ") + " AS mask, hash(" +
-		strings.Join(all, ", ") + ") AS ch"
+		strings.Join(all, ", ") + ", rawResult, rawLevel) AS ch"
 }
 
-// agreeSQL is true when rows a and b certainly agree on every field both
-// carry (see disagreement). It settles only the plain case: dynamic text is
-// compared as written, so a false here means "ask settleCopies", not "differ".
-func agreeSQL(a, b string) string {
+// comparableExprs are _rf's columns v0..v29, one per canonical column, in
+// the form agreeSQL compares: NULL where the copy lacks the field, a hash of
+// the text (Result and Level normalised as disagreement does), or the number
+// (times in epoch nanoseconds). Comparing hashes instead of text keeps the
+// comparison narrow; two different values share a 64-bit hash by chance
+// about once in 2^64 comparisons.
+func comparableExprs(e string) string {
+	exprs := make([]string, len(data.AuditLogsColumns))
+	for i, c := range data.AuditLogsColumns {
+		col := e + "." + quoteIdent(c.Name)
+		var v string
+		switch c.Type {
+		case data.TypeString:
+			norm := col
+			switch c.Name {
+			case "Result":
+				norm = "lower(" + col + ")"
+			case "Level":
+				norm = levelSQL(col)
+			}
+			v = "CASE WHEN " + col + " <> '' THEN hash(" + norm + ") END"
+		case data.TypeTime:
+			v = "epoch_ns(" + col + ")"
+		case data.TypeDynamic:
+			v = "hash(" + col + ")"
+		default:
+			v = col
+		}
+		exprs[i] = fmt.Sprintf("%s AS v%d", v, i)
+	}
+	return strings.Join(exprs, ", ") + ", " + e + ".Result AS rawResult, " + e + ".Level AS rawLevel"
+}
+
+// agreeSQL is true when copy m certainly agrees with copy b (their columns
+// v0..) on every field both carry (see disagreement). It
+// settles only the plain case: dynamic text is compared as written, so a
+// false here means "ask settleCopies", not "differ".
+func agreeSQL(m, b string) string {
 	var conds []string
-	for _, c := range data.AuditLogsColumns {
+	for i, c := range data.AuditLogsColumns {
 		if ignoredInComparison(c.Name) {
 			continue
 		}
-		x, y := a+"."+quoteIdent(c.Name), b+"."+quoteIdent(c.Name)
-		switch c.Type {
-		case data.TypeString:
-			eq := x + " = " + y
-			switch c.Name {
-			case "Result":
-				eq = "lower(" + x + ") = lower(" + y + ")"
-			case "Level":
-				eq = levelSQL(x) + " = " + levelSQL(y)
-			}
-			conds = append(conds, fmt.Sprintf("(%s = '' OR %s = '' OR %s)", x, y, eq))
-		case data.TypeTime:
-			conds = append(conds, fmt.Sprintf("(%[1]s IS NULL OR %[2]s IS NULL OR abs(epoch_ns(%[1]s) - epoch_ns(%[2]s)) < greatest(%[3]s, %[4]s))",
-				x, y, unitSQL("epoch_ns("+x+")"), unitSQL("epoch_ns("+y+")")))
-		default:
-			conds = append(conds, fmt.Sprintf("(%[1]s IS NULL OR %[2]s IS NULL OR %[1]s = %[2]s)", x, y))
+		x, y := fmt.Sprintf("%s.v%d", m, i), fmt.Sprintf("%s.v%d", b, i)
+		if c.Type == data.TypeTime {
+			conds = append(conds, fmt.Sprintf("(%[1]s IS NULL OR %[2]s IS NULL OR abs(%[1]s - %[2]s) < greatest(%[3]s, %[4]s))",
+				x, y, unitSQL(x), unitSQL(y)))
+			continue
 		}
+		conds = append(conds, fmt.Sprintf("(%[1]s IS NULL OR %[2]s IS NULL OR %[1]s = %[2]s)", x, y))
 	}
 	return strings.Join(conds, " AND ")
 }

@@ -14,7 +14,8 @@ import (
 // nativeFormat: DuckDB's own multi-threaded readers take these formats
 // straight into _Events, which is what makes a million-row export quick.
 func nativeFormat(f formats.Format) bool {
-	return f == formats.FormatLANDJSON || f == formats.FormatLAJSON || f == formats.FormatParquet
+	return f == formats.FormatLANDJSON || f == formats.FormatLAJSON || f == formats.FormatParquet ||
+		f == formats.FormatGraphNDJSON || f == formats.FormatGraphArray
 }
 
 // loadNative loads a file with DuckDB's reader in one statement. It reports
@@ -70,10 +71,63 @@ func (s *Store) nativeFrom(ctx context.Context, src sourceRow) (string, error) {
 		// simply sends the file to the streamed path, which has no limit.
 		return fmt.Sprintf("read_json(%s, format=%s, records=true, compression=%s, columns=%s) r",
 			sqlString(src.path), format, compression, jsonColumnsArg()), nil
+	case formats.FormatGraphNDJSON, formats.FormatGraphArray:
+		format := "'newline_delimited'"
+		if src.format == formats.FormatGraphArray {
+			format = "'array'"
+		}
+		return graphFrom(fmt.Sprintf("read_json(%s, format=%s, records=true, compression=%s, columns=%s)",
+			sqlString(src.path), format, compression, graphColumnsArg())), nil
 	case formats.FormatParquet:
 		return s.parquetFrom(ctx, src.path)
 	}
 	return "", nil
+}
+
+// graphColumns are the directoryAudit members the native path reads.
+func graphColumns() []string {
+	seen := map[string]bool{}
+	var cols []string
+	for _, c := range data.AuditLogsColumns {
+		if m, ok := formats.GraphMembers[c.Name]; ok && !seen[m] {
+			seen[m] = true
+			cols = append(cols, m)
+		}
+	}
+	for _, m := range formats.GraphShapeMembers {
+		if !seen[m] {
+			seen[m] = true
+			cols = append(cols, m)
+		}
+	}
+	return cols
+}
+
+func graphColumnsArg() string {
+	var parts []string
+	for _, m := range graphColumns() {
+		parts = append(parts, sqlString(m)+": 'VARCHAR'")
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// graphFrom maps Graph directoryAudit records onto the canonical text
+// columns as recordFromGraph does; Type names what the record is, so that
+// sign-ins and provisioning records in a collection are skipped like every
+// other format's non-audit records.
+func graphFrom(read string) string {
+	cols := make([]string, len(data.AuditLogsColumns))
+	for i, c := range data.AuditLogsColumns {
+		switch m, ok := formats.GraphMembers[c.Name]; {
+		case c.Name == "Type":
+			cols[i] = formats.GraphKindSQL(func(m string) string { return "g." + quoteIdent(m) }) + " AS \"Type\""
+		case ok:
+			cols[i] = "g." + quoteIdent(m) + " AS " + quoteIdent(c.Name)
+		default:
+			cols[i] = "NULL::VARCHAR AS " + quoteIdent(c.Name)
+		}
+	}
+	return "(SELECT " + strings.Join(cols, ", ") + " FROM " + read + " g) r"
 }
 
 // parquetFrom selects the canonical columns a Parquet file has (as text, so

@@ -21,6 +21,8 @@ var otherTables = []string{
 	"provisioninglogs", "riskyusers", "userriskevents", "networkaccesstrafficlogs",
 	"riskyserviceprincipals", "serviceprincipalriskevents", "remotenetworkhealthlogs",
 	"b2crequestlogs", "customsecurityattributeauditlogs",
+	// Graph resources beside directoryAudits (formats.GraphKindSQL)
+	"signins", "provisioning", "riskdetections",
 }
 
 // nonAuditSQL is true for a stored row that is not an audit event. Every
