@@ -53,7 +53,9 @@ type canonicalRow struct {
 	Type                string  `json:"Type"`
 }
 
-const canonicalTimeLayout = "2006-01-02T15:04:05.000000000Z"
+// canonicalTimeLayout has 7 fractional digits (whole ticks), a spelling
+// timeSQL's plain pattern takes with one cast.
+const canonicalTimeLayout = "2006-01-02T15:04:05.0000000Z"
 
 func formatCanonicalTime(t time.Time) string {
 	if t.IsZero() {

@@ -275,7 +275,7 @@ func (s *Store) finishSource(ctx context.Context, src sourceRow, rejected []reje
 		errText = fr.Error
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE _Sources SET Records = ?, Loaded = ?, Duplicates = ?, Conflicts = ?, Rejected = ?,
-		MinTime = ?, MaxTime = ?, Error = ?, Done = true WHERE SourceId = ?`,
+		MinTime = make_timestamp_ns(?), MaxTime = make_timestamp_ns(?), Error = ?, Done = true WHERE SourceId = ?`,
 		fr.Records, fr.Loaded, fr.Duplicates, fr.Conflicts, fr.Rejected, nullTime(fr.From), nullTime(fr.To), errText, src.id); err != nil {
 		return err
 	}
@@ -292,9 +292,11 @@ func (s *Store) abandonSource(src sourceRow, cause error) {
 	s.db.ExecContext(ctx, `UPDATE _Sources SET Loaded = 0, Error = ?, Done = true WHERE SourceId = ?`, "load failed: "+cause.Error(), src.id)
 }
 
+// nullTime is t as nanoseconds for make_timestamp_ns: the driver's binding
+// of a time.Time refuses instants DuckDB's TIMESTAMP_NS holds (before 1678).
 func nullTime(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
-	return t
+	return t.UnixNano()
 }
