@@ -19,6 +19,11 @@ type LoadOptions struct {
 	Strict bool
 	// Stdin is what the path "-" reads (os.Stdin when nil).
 	Stdin io.Reader
+	// TimeZone is the zone in which a portal CSV export's "[Local Time]"
+	// columns were written (--tz). Without it such a file is refused with a
+	// message saying how to export it in UTC. Headers that name UTC or an
+	// offset ("[UTC+02:00]") are read as they say, whatever this is.
+	TimeZone *time.Location
 }
 
 // ErrStrict is wrapped by the error a strict load stops with.
@@ -128,7 +133,8 @@ func sniffFile(path string) (Format, bool, error) {
 }
 
 // openRecords opens a file's record stream in its format.
-func (s *Store) openRecords(ctx context.Context, path string, format Format) (RecordReader, io.Closer, error) {
+// tz is the load's TimeZone (see LoadOptions).
+func (s *Store) openRecords(ctx context.Context, path string, format Format, tz *time.Location) (RecordReader, io.Closer, error) {
 	if format == FormatParquet {
 		return newParquetReader(ctx, s.db, path)
 	}
@@ -141,7 +147,7 @@ func (s *Store) openRecords(ctx context.Context, path string, format Format) (Re
 		f.Close()
 		return nil, nil, err
 	}
-	rr, err := newRecordReader(format, bufio.NewReaderSize(r, 1<<20))
+	rr, err := newRecordReader(format, bufio.NewReaderSize(r, 1<<20), tz)
 	if err != nil {
 		f.Close()
 		return nil, nil, err

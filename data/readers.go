@@ -3,16 +3,17 @@ package data
 import (
 	"fmt"
 	"io"
+	"time"
 )
 
 // newRecordReader opens the Go reader for a format. Parquet is read through
 // DuckDB (Store.openRecords) and is not handled here.
-func newRecordReader(f Format, r io.Reader) (RecordReader, error) {
+func newRecordReader(f Format, r io.Reader, tz *time.Location) (RecordReader, error) {
 	switch f {
 	case FormatLANDJSON, FormatLAJSON, FormatLAAPI, FormatGraph, FormatGraphArray, FormatGraphNDJSON, FormatDiag, FormatDiagRecords:
 		return jsonReaderFor(f, r), nil
 	case FormatLACSV, FormatLAPortalCSV:
-		return newLACSVReader(r), nil
+		return newLACSVReaderIn(r, tz), nil
 	case FormatEntraCSV:
 		return newEntraCSVReader(r), nil
 	}

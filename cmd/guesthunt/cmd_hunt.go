@@ -46,6 +46,7 @@ func addParamFlags(cmd *cobra.Command, hf *huntFlags) {
 func addDataFlags(cmd *cobra.Command, df *dataFlags) {
 	cmd.Flags().StringVar(&df.db, "db", "", "case file (DuckDB) to keep loaded data in, or to read from")
 	cmd.Flags().BoolVar(&df.strict, "strict", false, "stop at the first rejected record or unreadable file")
+	cmd.Flags().StringVar(&df.tz, "tz", "", `zone a portal CSV's "[Local Time]" columns were written in: IANA name (Europe/Berlin) or offset (+02:00)`)
 	df.seed = 1
 }
 
