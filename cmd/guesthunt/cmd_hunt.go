@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -124,5 +123,5 @@ func summarize(res *hunt.Result) string {
 	return fmt.Sprintf("as-of %s, baseline %s [%s .. %s], window %s (%s .. %s], %s: %d alert rows from %d inviters in %s",
 		hunt.FormatTime(res.AsOf), hunt.FormatTimespan(res.Params.Baseline), hunt.FormatTime(res.BaselineFrom),
 		hunt.FormatTime(res.BaselineTo), hunt.FormatTimespan(res.Params.Window), hunt.FormatTime(res.WindowFrom),
-		hunt.FormatTime(res.WindowTo), fold, len(res.Rows), len(inviters), res.Elapsed.Round(time.Microsecond))
+		hunt.FormatTime(res.WindowTo), fold, len(res.Rows), len(inviters), hunt.FormatSpan(res.Elapsed))
 }
