@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/store"
 )
 
 func newLoadCommand(io streams) *cobra.Command {
@@ -28,12 +28,12 @@ func newLoadCommand(io streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			store, err := data.Open(df.db)
+			st, err := store.Open(df.db)
 			if err != nil {
 				return usageError{err}
 			}
-			defer store.Close()
-			report, loadErr := store.Load(cmd.Context(), args, opt)
+			defer st.Close()
+			report, loadErr := st.Load(cmd.Context(), args, opt)
 			if format == "json" {
 				enc := json.NewEncoder(io.out)
 				enc.SetIndent("", "  ")
