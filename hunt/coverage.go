@@ -23,7 +23,7 @@ func coverageOf(c *inviteCache, s span) Coverage {
 		cov.BaselineCovered = true
 	default:
 		cov.Note = fmt.Sprintf("data starts %s, %s after the baseline start %s: inviters with history before then look new",
-			formatCoverageInstant(c.dataFrom), FormatTimespan(c.dataFrom.Sub(s.baselineFrom)),
+			formatCoverageInstant(c.dataFrom), FormatSpan(c.dataFrom.Sub(s.baselineFrom)),
 			formatCoverageInstant(s.baselineFrom))
 	}
 	return cov

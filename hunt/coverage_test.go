@@ -17,9 +17,13 @@ func TestCoverage(t *testing.T) {
 		{"data starts before the baseline", ago(20 * day), true, ""},
 		{"data starts exactly at the baseline start", ago(14 * day), true, ""},
 		{"data starts 100ns after the baseline start", ago(14*day - tick), false,
-			"data starts 2026-10-01T12:00:00.0000001Z, 1tick after the baseline start 2026-10-01T12:00:00Z: inviters with history before then look new"},
+			"data starts 2026-10-01T12:00:00.0000001Z, 100ns after the baseline start 2026-10-01T12:00:00Z: inviters with history before then look new"},
 		{"data starts 6 days late", ago(8 * day), false,
 			"data starts 2026-10-07T12:00:00Z, 6d after the baseline start 2026-10-01T12:00:00Z: inviters with history before then look new"},
+		// A gap that is no round number is written as people write it, not as
+		// Kusto's 608819.9999623s.
+		{"data starts an odd span late", ago(14*day - 608819999962300), false,
+			"data starts 2026-10-08T13:06:59.9999623Z, 7d 1h 7m after the baseline start 2026-10-01T12:00:00Z: inviters with history before then look new"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package hunt
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -88,6 +89,45 @@ func TestFormatTimespan(t *testing.T) {
 		back, err := ParseTimespan(FormatTimespan(c.in))
 		if err != nil || back != c.in.Truncate(tick) {
 			t.Errorf("round trip of %v: %v, %v", c.in, back, err)
+		}
+	}
+}
+
+func TestFormatSpan(t *testing.T) {
+	const day = 24 * time.Hour
+	cases := []struct {
+		in   time.Duration
+		want string
+	}{
+		{0, "0s"},
+		{100, "100ns"},
+		{999, "999ns"},
+		{999500, "1ms"},
+		{350 * time.Microsecond, "350µs"},
+		{350 * time.Millisecond, "350ms"},
+		{949*time.Millisecond + 400*time.Microsecond, "949ms"},
+		{999*time.Millisecond + 400*time.Microsecond, "999ms"},
+		{999*time.Millisecond + 600*time.Microsecond, "1s"},
+		{time.Second, "1s"},
+		{2500 * time.Millisecond, "2.5s"},
+		{45*time.Second + 940*time.Millisecond, "45.9s"},
+		{59*time.Second + 960*time.Millisecond, "1m"},
+		{45*time.Minute + 10*time.Second, "45m 10s"},
+		{45*time.Minute + 10*time.Second + 600*time.Millisecond, "45m 11s"},
+		{3*time.Hour + 5*time.Second, "3h 5s"},
+		{23*time.Hour + 59*time.Minute + 59*time.Second + 600*time.Millisecond, "1d"},
+		{16*day + 3*time.Hour + 12*time.Minute, "16d 3h 12m"},
+		{16*day + 3*time.Hour + 12*time.Minute + 40*time.Second, "16d 3h 13m"},
+		{14 * day, "14d"},
+		{14*day + 5*time.Minute, "14d 5m"},
+		{608819*time.Second + 999962300, "7d 1h 7m"}, // the coverage gap once printed as 608819.9999623s
+		{-(2500 * time.Millisecond), "-2.5s"},
+		{math.MaxInt64, "106751d 23h 47m"},
+		{math.MinInt64, "-106751d 23h 47m"},
+	}
+	for _, c := range cases {
+		if got := FormatSpan(c.in); got != c.want {
+			t.Errorf("FormatSpan(%d) = %q, want %q", int64(c.in), got, c.want)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/guesthunt/guesthunt/hunt"
 	"github.com/guesthunt/guesthunt/ui/safe"
 )
 
@@ -85,8 +86,5 @@ func thousands(n int) string {
 
 // Elapsed formats a query time for humans ("42ms", "1.3s").
 func Elapsed(d time.Duration) string {
-	if d < time.Second {
-		return d.Round(time.Millisecond).String()
-	}
-	return d.Round(100 * time.Millisecond).String()
+	return hunt.FormatSpan(d)
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/guesthunt/guesthunt/hunt"
 )
@@ -48,8 +49,8 @@ func whyLines(w whyMsg, st Styles, width int) []string {
 	if x.HasEarlierInvite {
 		lines = append(lines,
 			"  latest earlier successful invite: "+st.Value.Render(x.LatestEarlierInvite.UTC().Format(kustoTime)),
-			fmt.Sprintf("  a baseline of %s (%d days) or longer would reach it and clear this inviter",
-				hunt.FormatTimespan(x.ClearingBaseline), x.ClearingBaselineDays))
+			fmt.Sprintf("  it lies %s before the as-of instant: a baseline of %s or longer would reach it and clear this inviter",
+				hunt.FormatSpan(x.ClearingBaseline), hunt.FormatTimespan(time.Duration(x.ClearingBaselineDays)*24*time.Hour)))
 	} else {
 		lines = append(lines, "  no successful invite before the window anywhere in the data: flagged at every baseline length")
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/hunt"
@@ -47,6 +46,7 @@ func addParamFlags(cmd *cobra.Command, hf *huntFlags) {
 func addDataFlags(cmd *cobra.Command, df *dataFlags) {
 	cmd.Flags().StringVar(&df.db, "db", "", "case file (DuckDB) to keep loaded data in, or to read from")
 	cmd.Flags().BoolVar(&df.strict, "strict", false, "stop at the first rejected record or unreadable file")
+	cmd.Flags().StringVar(&df.tz, "tz", "", `zone a portal CSV's "[Local Time]" columns were written in: IANA name (Europe/Berlin) or offset (+02:00)`)
 	df.seed = 1
 }
 
@@ -130,5 +130,5 @@ func summarize(res *hunt.Result) string {
 	return fmt.Sprintf("as-of %s, baseline %s [%s .. %s], window %s (%s .. %s], %s: %d alert rows from %d inviters in %s",
 		data.FormatTime(res.AsOf), hunt.FormatTimespan(res.Params.Baseline), data.FormatTime(res.BaselineFrom),
 		data.FormatTime(res.BaselineTo), hunt.FormatTimespan(res.Params.Window), data.FormatTime(res.WindowFrom),
-		data.FormatTime(res.WindowTo), fold, len(res.Rows), len(inviters), res.Elapsed.Round(time.Microsecond))
+		data.FormatTime(res.WindowTo), fold, len(res.Rows), len(inviters), hunt.FormatSpan(res.Elapsed))
 }

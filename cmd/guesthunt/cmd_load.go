@@ -24,12 +24,16 @@ func newLoadCommand(io streams) *cobra.Command {
 			if df.db == "" {
 				return usagef("load needs --db FILE: the case file to keep the data in")
 			}
+			opt, err := df.loadOptions(io.in)
+			if err != nil {
+				return err
+			}
 			st, err := store.Open(df.db)
 			if err != nil {
 				return usageError{err}
 			}
 			defer st.Close()
-			report, loadErr := st.Load(cmd.Context(), args, store.LoadOptions{Strict: df.strict, Stdin: io.in})
+			report, loadErr := st.Load(cmd.Context(), args, opt)
 			if format == "json" {
 				enc := json.NewEncoder(io.out)
 				enc.SetIndent("", "  ")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -17,7 +18,22 @@ import (
 type dataFlags struct {
 	db     string
 	strict bool
+	tz     string
 	seed   int64
+}
+
+// loadOptions are the load options the flags ask for; a bad --tz is a
+// usage error.
+func (df dataFlags) loadOptions(in io.Reader) (store.LoadOptions, error) {
+	opt := store.LoadOptions{Strict: df.strict, Stdin: in}
+	if df.tz != "" {
+		loc, err := formats.ParseTimeZone(df.tz)
+		if err != nil {
+			return opt, usagef("--tz: %v", err)
+		}
+		opt.TimeZone = loc
+	}
+	return opt, nil
 }
 
 // dataset is an open store and what was loaded into it.
@@ -30,6 +46,10 @@ type dataset struct {
 // openDataset opens the store and loads paths into it, reporting the load on
 // stderr. It is a usage error when nothing at all could be loaded.
 func openDataset(ctx context.Context, io streams, df dataFlags, paths []string) (*dataset, error) {
+	opt, err := df.loadOptions(io.in)
+	if err != nil {
+		return nil, err
+	}
 	st, err := store.Open(df.db)
 	if err != nil {
 		return nil, usageError{err}
@@ -37,7 +57,7 @@ func openDataset(ctx context.Context, io streams, df dataFlags, paths []string) 
 	ds := &dataset{store: st}
 	switch {
 	case len(paths) > 0:
-		ds.report, err = st.Load(ctx, paths, store.LoadOptions{Strict: df.strict, Stdin: io.in})
+		ds.report, err = st.Load(ctx, paths, opt)
 		ds.report.WriteText(io.err, io.safe)
 		if err != nil {
 			st.Close()

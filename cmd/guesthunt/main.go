@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // --tz Europe/Berlin works where the system has no zone database
 )
 
 // Exit statuses: 0 whether or not anything was flagged; 2 for usage errors

@@ -178,3 +178,29 @@ func TestIncompleteFileIsSaid(t *testing.T) {
 		t.Errorf("--strict on a truncated file: exit %d, want %d", r.code, exitUsage)
 	}
 }
+
+// A portal CSV export in local time is refused without --tz (saying how to
+// export in UTC) and hunted with it; a bad --tz is a usage error.
+func TestTimeZoneFlag(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "export.csv")
+	csvText := "TimeGenerated [Local Time],OperationName,Result,InitiatedBy,Id\n" +
+		`"9/7/2023, 8:03:23.829 AM",Invite external user,success,"{""user"":{""userPrincipalName"":""bob@contoso.com""}}",a` + "\n"
+	os.WriteFile(path, []byte(csvText), 0o644)
+
+	r := runCLI(t, "", "hunt", path, "--format", "json")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "--tz") || !strings.Contains(r.stderr, "UTC") {
+		t.Errorf("without --tz: exit %d\n%s", r.code, r.stderr)
+	}
+	r = runCLI(t, "", "hunt", path, "--tz", "Europe/Berlin", "--format", "json")
+	if r.code != exitOK || !strings.Contains(r.stdout, `"TimeGenerated":"2023-09-07T06:03:23.8290000Z"`) ||
+		!strings.Contains(r.stdout, "bob@contoso.com") {
+		t.Errorf("with --tz: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	db := filepath.Join(t.TempDir(), "case.duckdb")
+	if r := runCLI(t, "", "load", path, "--db", db, "--tz", "+02:00"); r.code != exitOK {
+		t.Errorf("load --tz: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := runCLI(t, "", "hunt", path, "--tz", "Mars/Olympus"); r.code != exitUsage || !strings.Contains(r.stderr, "--tz") {
+		t.Errorf("bad --tz: exit %d\n%s", r.code, r.stderr)
+	}
+}

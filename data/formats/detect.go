@@ -300,13 +300,17 @@ func detectCSV(text []byte) (Format, error) {
 	cells, err := cr.Read()
 	if err == nil {
 		header := make(map[string]bool, len(cells))
+		portal := false // "TimeGenerated [UTC]", "[Local Time]", "[UTC+02:00]"
 		for _, c := range cells {
 			header[strings.TrimSpace(c)] = true
+			if name, zone := portalHeader(c); name == "TimeGenerated" && zone != "" {
+				portal = true
+			}
 		}
 		switch {
 		case header["Date (UTC)"] && (header["ActorUserPrincipalName"] || header["Activity"]):
 			return FormatEntraCSV, nil
-		case header["TimeGenerated [UTC]"]:
+		case portal:
 			return FormatLAPortalCSV, nil
 		case header["TimeGenerated"] && header["OperationName"]:
 			return FormatLACSV, nil

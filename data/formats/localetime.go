@@ -117,7 +117,10 @@ func (st localeStamp) resolve(order dateOrder) (time.Time, error) {
 	if day < 1 || t.Day() != day {
 		return time.Time{}, fmt.Errorf("%q is not a timestamp: month %d has no day %d", st.text, month, day)
 	}
-	return data.ToTick(t), nil
+	if t = data.ToTick(t); !InTimeRange(t) {
+		return time.Time{}, fmt.Errorf("%q is outside the range a timestamp can hold (1677-09-22 to 2262-04-11)", st.text)
+	}
+	return t, nil
 }
 
 // scanLocaleStamp splits a locale timestamp into fields and checks their ranges.

@@ -22,20 +22,26 @@ import (
 // non-empty text becomes a JSON string (what Kusto's parse_json gives back),
 // an empty cell is null. A DurationMs that is not an integer is null.
 func newLACSVReader(r io.Reader) RecordReader {
-	return newCSVRecordReader(r, &laCSVLayout{})
+	return newLACSVReaderIn(r, nil)
 }
 
-// portalUTCSuffix ends the portal's datetime headers: "TimeGenerated [UTC]".
-const portalUTCSuffix = " [UTC]"
+// newLACSVReaderIn is newLACSVReader for a load whose --tz is tz (nil when
+// not given): the zone of portal columns headed "[Local Time]".
+func newLACSVReaderIn(r io.Reader, tz *time.Location) RecordReader {
+	return newCSVRecordReader(r, &laCSVLayout{tz: tz})
+}
 
 type laCSVLayout struct {
 	columns []int // cell index of each AuditLogsColumns entry, -1 if absent
 	times   []int
+	tz      *time.Location   // what "[Local Time]" means, nil if not given
+	zones   []*time.Location // per AuditLogsColumns entry: the zone of its times, nil for UTC
 }
 
 func (l *laCSVLayout) useHeader(cells []string, line int64) error {
 	h := newCSVHeader(cells, laHeaderName)
 	l.columns = make([]int, len(data.AuditLogsColumns))
+	l.zones = make([]*time.Location, len(data.AuditLogsColumns))
 	l.times = nil
 	hasTime := false
 	for i, c := range data.AuditLogsColumns {
@@ -43,6 +49,13 @@ func (l *laCSVLayout) useHeader(cells []string, line int64) error {
 		if c.Type == data.TypeTime && l.columns[i] >= 0 {
 			l.times = append(l.times, l.columns[i])
 			hasTime = hasTime || c.Name == "TimeGenerated"
+			header := strings.TrimSpace(cells[l.columns[i]])
+			_, zone := portalHeader(header)
+			loc, err := portalZone(header, zone, l.tz)
+			if err != nil {
+				return fmt.Errorf("line %d: %w", line, err)
+			}
+			l.zones[i] = loc
 		}
 	}
 	if !hasTime {
@@ -53,12 +66,10 @@ func (l *laCSVLayout) useHeader(cells []string, line int64) error {
 	return nil
 }
 
-// laHeaderName is a header cell without the portal's " [UTC]" suffix.
+// laHeaderName is a header cell without the portal's zone suffix
+// (" [UTC]", " [Local Time]", " [UTC+02:00]").
 func laHeaderName(cell string) string {
-	name := strings.TrimSpace(cell)
-	if n := len(name) - len(portalUTCSuffix); n >= 0 && strings.EqualFold(name[n:], portalUTCSuffix) {
-		name = strings.TrimSpace(name[:n])
-	}
+	name, _ := portalHeader(cell)
 	return name
 }
 
@@ -74,6 +85,9 @@ func (l *laCSVLayout) record(cells []string, dates *fileDateOrder) (data.Record,
 				continue
 			}
 			t, err := dates.parse(cell)
+			if err == nil && l.zones[i] != nil {
+				t, err = wallTimeIn(t, l.zones[i], cell)
+			}
 			if err != nil {
 				return data.Record{}, fmt.Errorf("%s %v", c.Name, err)
 			}

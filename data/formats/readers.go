@@ -3,16 +3,18 @@ package formats
 import (
 	"fmt"
 	"io"
+	"time"
 )
 
 // NewRecordReader opens the Go reader for a format. Parquet is read through
-// DuckDB (package store, Store.openRecords) and is not handled here.
-func NewRecordReader(f Format, r io.Reader) (RecordReader, error) {
+// DuckDB (package store, Store.openRecords) and is not handled here. tz is
+// the zone of a portal CSV's "[Local Time]" columns (nil when not given).
+func NewRecordReader(f Format, r io.Reader, tz *time.Location) (RecordReader, error) {
 	switch f {
 	case FormatLANDJSON, FormatLAJSON, FormatLAAPI, FormatGraph, FormatGraphArray, FormatGraphNDJSON, FormatDiag, FormatDiagRecords:
 		return jsonReaderFor(f, r), nil
 	case FormatLACSV, FormatLAPortalCSV:
-		return newLACSVReader(r), nil
+		return newLACSVReaderIn(r, tz), nil
 	case FormatEntraCSV:
 		return newEntraCSVReader(r), nil
 	}

@@ -10,7 +10,13 @@ import (
 // ParseTimestamp reads the ISO 8601 spellings real exports use:
 // "2021-08-02T13:29:25.9831234Z", a space instead of T, "Z", an offset
 // (+00:00, +0000, +00) or none (taken as UTC), 0 to 9 fractional digits.
-// The result is UTC, truncated to Kusto's 100 ns tick.
+// The result is UTC, truncated to Kusto's 100 ns tick, and within the range
+// guesthunt stores (MinTime..MaxTime, 1677-09-22 to 2262-04-11): a time
+// outside it could not be stored, so it is refused here rather than becoming NULL later.
+//
+// This grammar is also the one the native load accepts: timeSQL (load_sql.go)
+// hands DuckDB only text matching timestampPattern, so a record is or is not
+// an event the same way whichever path reads its file.
 func ParseTimestamp(s string) (time.Time, error) {
 	p := tsParser{s: s}
 	t, ok := p.parse()
@@ -133,5 +139,21 @@ func (p *tsParser) parse() (time.Time, bool) {
 	if t.Day() != day { // 31 February and the like
 		return time.Time{}, false
 	}
-	return data.ToTick(t.Add(-time.Duration(offset) * time.Second)), true
+	t = data.ToTick(t.Add(-time.Duration(offset) * time.Second))
+	return t, InTimeRange(t)
+}
+
+// MinTime and MaxTime bound the instants guesthunt stores, on 100 ns ticks.
+// MaxTime is the last tick of DuckDB's TIMESTAMP_NS. Its casts reach down to
+// 1677-09-21T00:12:43.145225Z, but an UPDATE of a value on that day fails
+// ("Date out of range in timestamp_ns conversion"), so MinTime is the next
+// midnight.
+var (
+	MinTime = time.Date(1677, 9, 22, 0, 0, 0, 0, time.UTC)
+	MaxTime = time.Unix(0, 9223372036854775800).UTC()
+)
+
+// InTimeRange says whether t can be stored as a TIMESTAMP_NS.
+func InTimeRange(t time.Time) bool {
+	return !t.Before(MinTime) && !t.After(MaxTime)
 }

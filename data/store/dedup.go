@@ -1,13 +1,13 @@
 package store
 
 import (
-	"os"
-	"time"
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/guesthunt/guesthunt/data"
 )

@@ -21,6 +21,11 @@ type LoadOptions struct {
 	Strict bool
 	// Stdin is what the path "-" reads (os.Stdin when nil).
 	Stdin io.Reader
+	// TimeZone is the zone in which a portal CSV export's "[Local Time]"
+	// columns were written (--tz). Without it such a file is refused with a
+	// message saying how to export it in UTC. Headers that name UTC or an
+	// offset ("[UTC+02:00]") are read as they say, whatever this is.
+	TimeZone *time.Location
 }
 
 // ErrStrict is wrapped by the error a strict load stops with.
@@ -138,7 +143,8 @@ func sniffFile(path string) (formats.Format, bool, error) {
 }
 
 // openRecords opens a file's record stream in its format.
-func (s *Store) openRecords(ctx context.Context, path string, format formats.Format) (formats.RecordReader, io.Closer, error) {
+// tz is the load's TimeZone (see LoadOptions).
+func (s *Store) openRecords(ctx context.Context, path string, format formats.Format, tz *time.Location) (formats.RecordReader, io.Closer, error) {
 	if format == formats.FormatParquet {
 		return newParquetReader(ctx, s.db, path)
 	}
@@ -151,7 +157,7 @@ func (s *Store) openRecords(ctx context.Context, path string, format formats.For
 		f.Close()
 		return nil, nil, err
 	}
-	rr, err := formats.NewRecordReader(format, bufio.NewReaderSize(r, 1<<20))
+	rr, err := formats.NewRecordReader(format, bufio.NewReaderSize(r, 1<<20), tz)
 	if err != nil {
 		f.Close()
 		return nil, nil, err
@@ -335,9 +341,11 @@ func (s *Store) abandonSource(src sourceRow, cause error) {
 	s.db.ExecContext(ctx, `UPDATE _Sources SET Loaded = 0, Error = ?, Done = true WHERE SourceId = ?`, "load failed: "+cause.Error(), src.id)
 }
 
+// nullTime is t as nanoseconds for make_timestamp_ns: the driver's binding
+// of a time.Time refuses instants DuckDB's TIMESTAMP_NS holds (before 1678).
 func nullTime(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
-	return t
+	return t.UnixNano()
 }

@@ -132,35 +132,104 @@ func graphFrom(read string) string {
 
 // parquetFrom selects the canonical columns a Parquet file has (as text, so
 // they take the same conversions as every other format) and NULL for the rest.
+// Pipelines type columns in their own ways; parquetText turns each into the
+// text a JSON export would hold. Only top-level columns count: a nested field
+// called Id or Type is not the column of that name.
 func (s *Store) parquetFrom(ctx context.Context, path string) (string, error) {
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf("SELECT name FROM parquet_schema(%s)", sqlString(path)))
+	cols, err := parquetColumns(ctx, s.db, path)
 	if err != nil {
 		return "", err
 	}
-	defer rows.Close()
-	have := map[string]string{}
-	for rows.Next() {
-		var name sql.NullString
-		if err := rows.Scan(&name); err != nil {
-			return "", err
-		}
-		have[strings.ToLower(name.String)] = name.String
-	}
-	if err := rows.Err(); err != nil {
-		return "", err
-	}
-	cols := make([]string, len(data.AuditLogsColumns))
-	found := 0
-	for i, c := range data.AuditLogsColumns {
-		if actual, ok := have[strings.ToLower(c.Name)]; ok {
-			cols[i] = fmt.Sprintf("CAST(%s AS VARCHAR) AS %s", quoteIdent(actual), quoteIdent(c.Name))
-			found++
-		} else {
-			cols[i] = "NULL::VARCHAR AS " + quoteIdent(c.Name)
+	have := map[string]parquetColumn{}
+	for _, c := range cols {
+		if _, dup := have[strings.ToLower(c.name)]; !dup {
+			have[strings.ToLower(c.name)] = c
 		}
 	}
 	if _, ok := have["timegenerated"]; !ok {
 		return "", fmt.Errorf("no TimeGenerated column")
 	}
-	return fmt.Sprintf("(SELECT %s FROM read_parquet(%s)) r", strings.Join(cols, ", "), sqlString(path)), nil
+	exprs := make([]string, len(data.AuditLogsColumns))
+	for i, c := range data.AuditLogsColumns {
+		if pc, ok := have[strings.ToLower(c.Name)]; ok {
+			exprs[i] = parquetText(pc, c.Type) + " AS " + quoteIdent(c.Name)
+		} else {
+			exprs[i] = "NULL::VARCHAR AS " + quoteIdent(c.Name)
+		}
+	}
+	return fmt.Sprintf("(SELECT %s FROM read_parquet(%s)) r", strings.Join(exprs, ", "), sqlString(path)), nil
+}
+
+// parquetColumn is one top-level column of a Parquet file, with DuckDB's type.
+type parquetColumn struct {
+	name, typ string
+}
+
+// parquetColumns lists a Parquet file's top-level columns. parquet_schema
+// would also list every nested field, under its bare name.
+func parquetColumns(ctx context.Context, db *sql.DB, path string) ([]parquetColumn, error) {
+	rows, err := db.QueryContext(ctx, fmt.Sprintf("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(%s))",
+		sqlString(path)))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cols []parquetColumn
+	for rows.Next() {
+		var c parquetColumn
+		if err := rows.Scan(&c.name, &c.typ); err != nil {
+			return nil, err
+		}
+		cols = append(cols, c)
+	}
+	return cols, rows.Err()
+}
+
+// parquetNested says whether a DuckDB type is STRUCT, LIST, MAP, ARRAY or UNION.
+func parquetNested(typ string) bool {
+	t := strings.ToUpper(typ)
+	return strings.HasPrefix(t, "STRUCT") || strings.HasPrefix(t, "MAP") || strings.HasPrefix(t, "UNION") ||
+		strings.HasSuffix(t, "]")
+}
+
+// parquetTimeText is the text of a typed time column in a spelling
+// ParseTimestamp reads, in UTC ("2021-08-02 13:29:25.123456789", a DATE as
+// "2021-08-02"), or "" when the column has no time type. A TIMESTAMP WITH
+// TIME ZONE is converted to UTC first: its text would follow the session's
+// time zone. Years before 1000 or BC do not spell as the grammar wants, and
+// are rejected by it.
+func parquetTimeText(c parquetColumn) string {
+	col := quoteIdent(c.name)
+	switch t := strings.ToUpper(c.typ); {
+	case t == "TIMESTAMP WITH TIME ZONE":
+		return fmt.Sprintf("CAST(timezone('UTC', %s) AS VARCHAR)", col)
+	case strings.HasPrefix(t, "TIMESTAMP"), t == "DATE":
+		return fmt.Sprintf("CAST(%s AS VARCHAR)", col)
+	}
+	return ""
+}
+
+// parquetText is a column as the text a Log Analytics JSON export would hold
+// for it: nested values (STRUCT, LIST, MAP) as JSON with their field names as
+// written, MAPs as objects; times in UTC. A time column of another type (a
+// number, a struct) gives NULL, so the file goes to the Go reader, which
+// rejects those rows one by one with the value it found.
+func parquetText(c parquetColumn, want string) string {
+	col := quoteIdent(c.name)
+	typ := strings.ToUpper(c.typ)
+	switch {
+	case want == data.TypeTime:
+		if typ == "VARCHAR" {
+			return col
+		}
+		if t := parquetTimeText(c); t != "" {
+			return t
+		}
+		return "NULL::VARCHAR"
+	case typ == "VARCHAR":
+		return col
+	case parquetNested(typ) || (want == data.TypeDynamic && typ != "JSON" && typ != "BLOB"):
+		return fmt.Sprintf("CAST(to_json(%s) AS VARCHAR)", col)
+	}
+	return fmt.Sprintf("CAST(%s AS VARCHAR)", col)
 }

@@ -16,7 +16,7 @@ import (
 // records as canonical NDJSON to a temp file (one line per record, rejected
 // ones as "{}" so that line N is still record N), and loads that with DuckDB.
 func (s *Store) loadStreamed(ctx context.Context, src sourceRow, opt LoadOptions, fr *FileReport) error {
-	rr, closer, err := s.openRecords(ctx, src.path, src.format)
+	rr, closer, err := s.openRecords(ctx, src.path, src.format, opt.TimeZone)
 	if err != nil {
 		fr.Error = err.Error()
 		return nil

@@ -62,7 +62,8 @@ func (s *Store) RawRecord(ctx context.Context, sourceID, record int64) (formats.
 	if lineDelimited(si.Format) {
 		return nthNonBlankLine(si.DiskPath, record)
 	}
-	rr, closer, err := s.openRecords(ctx, si.DiskPath, si.Format)
+	// Only the raw text is wanted: any zone will do for "[Local Time]" columns.
+	rr, closer, err := s.openRecords(ctx, si.DiskPath, si.Format, time.UTC)
 	if err != nil {
 		return formats.RawRecord{}, err
 	}
