@@ -9,13 +9,13 @@ import (
 // ({"@odata.context":...,"value":[...],"@odata.nextLink":...}): one page, or
 // several saved back to back or one a line.
 func newGraphPageReader(r io.Reader) RecordReader {
-	return &jsonRecordReader{src: newEnvelopeSource(r, "value"), toRecord: graphRecordFromText}
+	return &jsonRecordReader{src: newEnvelopeSource(r, "value", graphRecordShape), toRecord: graphRecordFromText}
 }
 
 // newGraphArrayReader reads one JSON array of directoryAudit records
 // (Microsoft-Extractor-Suite).
 func newGraphArrayReader(r io.Reader) RecordReader {
-	return &jsonRecordReader{src: newArraySource(r), toRecord: graphRecordFromText}
+	return &jsonRecordReader{src: newArraySource(r, graphRecordShape), toRecord: graphRecordFromText}
 }
 
 // newGraphNDJSONReader reads one directoryAudit record a line (Untitled Goose Tool).
