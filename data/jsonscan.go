@@ -66,8 +66,12 @@ func jsonReaderFor(f Format, r io.Reader) RecordReader {
 		return newLAAPIReader(r)
 	case FormatGraph:
 		return newGraphPageReader(r)
-	case FormatGraphArray:
+	case FormatGraphArray, FormatGraphExtractor, FormatGraphPS:
 		return newGraphArrayReader(r)
+	case FormatKustoV1:
+		return newKustoV1Reader(r)
+	case FormatKustoV2:
+		return newKustoV2Reader(r)
 	case FormatGraphNDJSON:
 		return newGraphNDJSONReader(r)
 	case FormatDiag:

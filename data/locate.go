@@ -118,6 +118,9 @@ func nthNonBlankLine(path string, record int64) (RawRecord, error) {
 			long = nil
 		}
 		line++
+		if line == 1 {
+			text = bytes.TrimPrefix(text, []byte(byteOrderMark))
+		}
 		if len(bytes.TrimSpace(text)) > 0 {
 			seen++
 			if seen == record {

@@ -36,23 +36,27 @@ func graphRecordFromText(raw []byte) (Record, error) {
 // activityDateTime stands in for TimeGenerated.
 func recordFromGraph(obj map[string]json.RawMessage) (Record, error) {
 	f := fields{exact: obj}
-	at, err := requiredTime("activityDateTime", f.get("activityDateTime"))
+	at, err := graphTime(f.get("activityDateTime"))
 	if err != nil {
 		return Record{}, err
 	}
 	activity := stringValue(f.get("activityDisplayName"))
+	dynamic := dynamicValue
+	if isPascalRecord(obj) {
+		dynamic = func(raw json.RawMessage) json.RawMessage { return camelDynamic(dynamicValue(raw)) }
+	}
 	return Record{
 		TimeGenerated:       at,
 		OperationName:       activity,
 		Category:            stringValue(f.get("category")),
 		CorrelationId:       stringValue(f.get("correlationId")),
-		AdditionalDetails:   dynamicValue(f.get("additionalDetails")),
+		AdditionalDetails:   dynamic(f.get("additionalDetails")),
 		Id:                  stringValue(f.get("id")),
-		InitiatedBy:         dynamicValue(f.get("initiatedBy")),
+		InitiatedBy:         dynamic(f.get("initiatedBy")),
 		LoggedByService:     stringValue(f.get("loggedByService")),
 		Result:              stringValue(f.get("result")),
 		ResultReason:        stringValue(f.get("resultReason")),
-		TargetResources:     dynamicValue(f.get("targetResources")),
+		TargetResources:     dynamic(f.get("targetResources")),
 		ActivityDisplayName: activity,
 		ActivityDateTime:    at,
 		AADOperationType:    stringValue(f.get("operationType")),

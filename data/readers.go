@@ -9,7 +9,8 @@ import (
 // DuckDB (Store.openRecords) and is not handled here.
 func newRecordReader(f Format, r io.Reader) (RecordReader, error) {
 	switch f {
-	case FormatLANDJSON, FormatLAJSON, FormatLAAPI, FormatGraph, FormatGraphArray, FormatGraphNDJSON, FormatDiag, FormatDiagRecords:
+	case FormatLANDJSON, FormatLAJSON, FormatLAAPI, FormatGraph, FormatGraphArray, FormatGraphNDJSON, FormatDiag, FormatDiagRecords,
+		FormatGraphExtractor, FormatGraphPS, FormatKustoV1, FormatKustoV2:
 		return jsonReaderFor(f, r), nil
 	case FormatLACSV, FormatLAPortalCSV:
 		return newLACSVReader(r), nil
