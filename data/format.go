@@ -22,11 +22,11 @@ const (
 	FormatGraphExtractor Format = "graph-extractor"
 	// Graph PowerShell SDK (Get-MgAuditLogDirectoryAudit | ConvertTo-Json):
 	// PascalCase names at every level; UTF-16LE, CRLF.
-	FormatGraphPS Format = "graph-ps"
-	FormatDiag        Format = "diag"          // diagnostic settings, one record a line (PT1H.json)
-	FormatDiagRecords Format = "diag-records"  // Event Hub envelope {"records":[...]}
-	FormatEntraCSV    Format = "entra-csv"     // Entra admin center "Download" CSV
-	FormatParquet     Format = "parquet"       // Parquet with the canonical columns
+	FormatGraphPS     Format = "graph-ps"
+	FormatDiag        Format = "diag"         // diagnostic settings, one record a line (PT1H.json)
+	FormatDiagRecords Format = "diag-records" // Event Hub envelope {"records":[...]}
+	FormatEntraCSV    Format = "entra-csv"    // Entra admin center "Download" CSV
+	FormatParquet     Format = "parquet"      // Parquet with the canonical columns
 )
 
 // Formats lists every supported format in a stable order.
