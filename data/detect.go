@@ -31,7 +31,7 @@ const supportedJSONShapes = `; supported JSON shapes:
   Log Analytics query API {"tables":[{"columns":[...],"rows":[...]}]}
   Kusto REST v1 {"Tables":[...]} or v2 [{"FrameType":"DataSetHeader"},...]
   Graph directoryAudits {"value":[...]}, [...], one a line, or PowerShell ConvertTo-Json output
-  diagnostic settings {"time":...,"operationName":...,"properties":{...}}, one a line or in {"records":[...]}`
+  diagnostic settings {"time","operationName","properties"}, one a line or in {"records":[...]}`
 
 // DetectFormat recognises an export's format from its content only, without
 // consuming anything from br (it peeks). Content it does not recognise gives

@@ -171,6 +171,7 @@ func TestDamageNestedLookalikes(t *testing.T) {
 		{"array", "[\n" + rec("r1", "") + ",\n" + damaged + ",\n" + rec("r3", "") + "\n]\n", newGraphArrayReader},
 		{"page", `{"value": [` + "\n" + rec("r1", "") + ",\n" + damaged + ",\n" + rec("r3", "") + "\n], \"@odata.nextLink\": \"x\"}\n", newGraphPageReader},
 		{"last in page", `{"value": [` + "\n" + rec("r1", "") + ",\n" + damaged + "\n]}\n", newGraphPageReader},
+		{"next page", `{"value": [` + "\n" + rec("r1", "") + ",\n" + damaged + "\n]}\n" + `{"@odata.context": "x", "value": [` + rec("r3", "") + "]}\n", newGraphPageReader},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			results, fatal := drainJSONReader(t, c.open(strings.NewReader(c.file)), 10)

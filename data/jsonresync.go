@@ -141,15 +141,20 @@ func (t *tokStream) resync(start int64, d *syntaxDamage, shape recordShape, topL
 		}
 		end := s.offset(s.pos)
 		text := s.buf[s.index(cand):s.pos]
-		if end <= d.off || !shape.match(text) {
-			// Inside the damaged record's readable part, or some nested
-			// value: nothing in it is a record.
-			last = text[len(text)-1]
+		last = text[len(text)-1]
+		if end <= d.off {
+			// Inside the damaged record's readable part: nothing in it is a record.
+			continue
+		}
+		if !shape.match(text) {
+			// Some other value (a nested one, a page envelope): records may
+			// sit inside it.
+			s.pos = s.index(cand) + 1
 			continue
 		}
 		follow, ok := t.follows(end, shape, topLevel)
 		if !ok {
-			last = text[len(text)-1]
+			s.pos = s.index(cand) + 1
 			continue
 		}
 		span.resume = s.posAt(cand, false)

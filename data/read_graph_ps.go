@@ -162,6 +162,9 @@ func parseMSDate(s string) (time.Time, error) {
 		}
 		digits = body[:i]
 	}
+	if d := strings.TrimPrefix(digits, "-"); d == "" || strings.Trim(d, "0123456789") != "" {
+		return time.Time{}, fmt.Errorf("%s is not /Date(ms)/", quoteShort(s))
+	}
 	ms, err := strconv.ParseInt(digits, 10, 64)
 	if err != nil || ms < -62135596800000 || ms > 253402300799999 { // years 1 to 9999
 		return time.Time{}, fmt.Errorf("%s is not /Date(ms)/", quoteShort(s))
