@@ -54,3 +54,15 @@ func ToTick(t time.Time) time.Time {
 	}
 	return t.UTC().Truncate(Tick)
 }
+
+// TimeLayout spells a time as Kusto, Log Analytics and Graph do: RFC 3339 in
+// UTC with exactly seven fractional digits (100 ns ticks).
+const TimeLayout = "2006-01-02T15:04:05.0000000Z"
+
+// FormatTime spells t in TimeLayout, truncated to Kusto's ticks; the zero time is "".
+func FormatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return ToTick(t).Format(TimeLayout)
+}

@@ -1,7 +1,5 @@
 package data
 
-import "strings"
-
 // Column is one column of the canonical AuditLogs table.
 type Column struct {
 	Name string
@@ -64,17 +62,4 @@ func AuditLogsColumnNames() []string {
 		names[i] = c.Name
 	}
 	return names
-}
-
-// QuotedColumnList is the canonical columns as a comma-separated SQL list.
-func QuotedColumnList() string {
-	q := make([]string, len(AuditLogsColumns))
-	for i, c := range AuditLogsColumns {
-		q[i] = quoteIdent(c.Name)
-	}
-	return strings.Join(q, ", ")
-}
-
-func quoteIdent(s string) string {
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }

@@ -1,51 +1,25 @@
 package hunt
 
 import (
-	"encoding/json"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // Alert is one output row of the rule: one qualifying invite event, with
-// every column Sentinel would show, in Sentinel's column order.
+// every column Sentinel would show (AlertColumns gives their order).
 type Alert struct {
-	// The project-reorder columns, first.
-	TimeGenerated               time.Time
-	OperationName               string
-	Result                      string
+	// The event's AuditLogs columns, as loaded. AlertColumns and Values put
+	// them in Sentinel's order: project-reorder's TimeGenerated,
+	// OperationName and Result first, the rest in table order.
+	data.Record
+
+	// The columns project-reorder adds from the event's dynamic columns.
 	TargetUserPrincipalName     string // tostring(TargetResources[0].userPrincipalName)
 	TargetAadUserId             string // tostring(TargetResources[0].id)
 	InitiatingUserPrincipalName string // the inviter's UPN, never ""
 	InitiatingAadUserId         string // tostring(InitiatedBy.user.id)
 	InitiatingIPAddress         string // tostring(InitiatedBy.user.ipAddress)
-
-	// The remaining AuditLogs columns, in table order.
-	TenantId            string
-	SourceSystem        string
-	ResourceId          string
-	OperationVersion    string
-	Category            string
-	ResultType          string
-	ResultSignature     string
-	ResultDescription   string
-	DurationMs          *int64
-	CorrelationId       string
-	Resource            string
-	ResourceGroup       string
-	ResourceProvider    string
-	Identity            string
-	Level               string
-	Location            string
-	AdditionalDetails   json.RawMessage
-	Id                  string
-	InitiatedBy         json.RawMessage
-	LoggedByService     string
-	ResultReason        string
-	TargetResources     json.RawMessage
-	AADTenantId         string
-	ActivityDisplayName string
-	ActivityDateTime    time.Time // zero when absent
-	AADOperationType    string
-	Type                string
 
 	// The extended columns not named by project-reorder, in creation order.
 	InvitingUser               string // = InitiatingUserPrincipalName

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/store"
 )
 
 // benchEngine loads a generated tenant: GUESTHUNT_BENCH_EVENTS events
@@ -19,13 +20,13 @@ import (
 func benchEngine(b *testing.B) (*Engine, Params) {
 	b.Helper()
 	if path := os.Getenv("GUESTHUNT_BENCH_FILE"); path != "" {
-		st, err := data.Open("")
+		st, err := store.Open("")
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { st.Close() })
 		start := time.Now()
-		if _, err := st.Load(context.Background(), []string{path}, data.LoadOptions{Strict: true}); err != nil {
+		if _, err := st.Load(context.Background(), []string{path}, store.LoadOptions{Strict: true}); err != nil {
 			b.Fatal(err)
 		}
 		b.Logf("loaded %s in %v", path, time.Since(start))

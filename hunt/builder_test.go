@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/store"
 )
 
 // asOfT is the as-of instant most tests run at.
@@ -104,7 +105,7 @@ func other(upn string, t time.Time, op string) data.Record {
 // without an Id a unique one (the store drops repeated Ids as duplicates).
 func newEngine(t testing.TB, recs ...data.Record) *Engine {
 	t.Helper()
-	st, err := data.Open("")
+	st, err := store.Open("")
 	if err != nil {
 		t.Fatal(err)
 	}

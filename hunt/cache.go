@@ -46,7 +46,7 @@ func buildCacheSQL(table string, opNames int) string {
 	}
 	// The cache is narrow: the rule's derived values keyed by (_SourceId,
 	// _SourceRecord). The alert rows' other columns are fetched by key
-	// (data.Store.Records) for the few rows a run returns, so building reads
+	// (store.Store.Records) for the few rows a run returns, so building reads
 	// only the columns the rule looks at. MATERIALIZED keeps DuckDB from
 	// repeating the JSON typing and extraction per reference.
 	return `CREATE TABLE ` + table + ` AS

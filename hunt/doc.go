@@ -1,7 +1,7 @@
 // Package hunt is the Sentinel rule "Guest Users Invited to Tenant by New
 // Inviters" and every question the workbench asks about it, as functions of
 // parameters -> SQL -> typed results. It reads the AuditLogs view of a
-// data.Store and never writes to it; the only tables it makes are its own
+// store.Store and never writes to it; the only tables it makes are its own
 // invite caches (_hunt_invites_v<version>_g<generation>), one per data
 // generation, rebuilt when data is loaded.
 //

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // Table is a result as columns and rows of cells, the shape every output
@@ -24,17 +26,6 @@ func (r *Result) AlertTable() Table {
 		t.Rows[i] = a.Values()
 	}
 	return t
-}
-
-// TimeLayout writes times as Kusto does: RFC 3339, UTC, seven fractional digits.
-const TimeLayout = "2006-01-02T15:04:05.0000000Z"
-
-// FormatTime is TimeLayout applied in UTC; the zero time is "".
-func FormatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(TimeLayout)
 }
 
 // WriteJSON writes one JSON array of row objects keyed by column name, in
@@ -96,7 +87,7 @@ func writeJSONValue(w *bufio.Writer, v any) error {
 		if x.IsZero() {
 			w.WriteString("null")
 		} else {
-			writeJSONString(w, FormatTime(x))
+			writeJSONString(w, data.FormatTime(x))
 		}
 	case *int64:
 		if x == nil {
@@ -198,7 +189,7 @@ func CellText(v any) string {
 	case string:
 		return x
 	case time.Time:
-		return FormatTime(x)
+		return data.FormatTime(x)
 	case *int64:
 		if x == nil {
 			return ""

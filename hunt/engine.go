@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/store"
 )
 
 // ErrNoData is returned when the as-of instant is "latest" but nothing is
@@ -17,20 +18,20 @@ var ErrNoData = errors.New("no events loaded: the as-of instant \"latest\" is un
 // Engine answers the workbench's questions about one Store. It is safe for
 // concurrent use; sessions may share one Engine or each have their own.
 type Engine struct {
-	store *data.Store
+	store *store.Store
 	now   func() time.Time // the wall clock for AsOfNow; replaced in tests
 
 	mu    sync.Mutex // serialises cache builds
 	cache *inviteCache
 
 	rowsMu  sync.Mutex
-	rowsGen int64                          // the cache generation rows belongs to
-	rows    map[data.RecordKey]data.Record // alert rows' columns already fetched
+	rowsGen int64                           // the cache generation rows belongs to
+	rows    map[store.RecordKey]data.Record // alert rows' columns already fetched
 }
 
 // NewEngine makes an engine over st. The invite cache is built on first use
 // and rebuilt whenever st's data generation changes.
-func NewEngine(st *data.Store) *Engine {
+func NewEngine(st *store.Store) *Engine {
 	return &Engine{store: st, now: time.Now}
 }
 

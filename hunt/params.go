@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/formats"
 )
 
 // AsOfMode says how the as-of instant T (Kusto's now()) is chosen.
@@ -37,7 +38,7 @@ func ParseAsOf(s string) (AsOf, error) {
 	case "now":
 		return AsOf{Mode: AsOfNow}, nil
 	}
-	t, err := data.ParseTimestamp(strings.TrimSpace(s))
+	t, err := formats.ParseTimestamp(strings.TrimSpace(s))
 	if err != nil {
 		return AsOf{}, fmt.Errorf("as-of %q: want latest, now or an RFC 3339 instant such as 2026-10-15T00:00:00Z", s)
 	}
@@ -57,7 +58,7 @@ func (a AsOf) String() string {
 
 // formatInstant writes t with all seven tick digits, as Kusto prints datetimes.
 func formatInstant(t time.Time) string {
-	return t.UTC().Format("2006-01-02T15:04:05.0000000Z")
+	return t.UTC().Format(data.TimeLayout)
 }
 
 // Params are the knobs of one run of the rule.

@@ -96,12 +96,12 @@ func TestAlertColumns(t *testing.T) {
 		t.Errorf("Values has %d cells for %d columns", n, len(cols))
 	}
 	// Every string cell must come from the field of the same name: fill each
-	// string field with its own name and compare.
+	// string field (the embedded Record's too) with its own name and compare.
 	var a Alert
 	v := reflect.ValueOf(&a).Elem()
-	for i := 0; i < v.NumField(); i++ {
-		if f := v.Field(i); f.Kind() == reflect.String && f.CanSet() {
-			f.SetString(v.Type().Field(i).Name)
+	for _, sf := range reflect.VisibleFields(v.Type()) {
+		if f := v.FieldByIndex(sf.Index); !sf.Anonymous && f.Kind() == reflect.String && f.CanSet() {
+			f.SetString(sf.Name)
 		}
 	}
 	for i, cell := range a.Values() {

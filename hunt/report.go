@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/store"
 )
 
 // ReportMeta says what a report was made from and by: it is not in the
@@ -54,7 +55,7 @@ type ReportInviter struct {
 
 // Verdicted is a subject's current decision as a report shows it.
 type Verdicted struct {
-	Verdict data.Verdict
+	Verdict store.Verdict
 	Note    string
 	Analyst string
 	At      time.Time // zero when never triaged
@@ -62,7 +63,7 @@ type Verdicted struct {
 
 // Triaged reports whether an analyst has decided (untriaged is no decision).
 func (v Verdicted) Triaged() bool {
-	return v.Verdict != "" && v.Verdict != data.VerdictUntriaged
+	return v.Verdict != "" && v.Verdict != store.VerdictUntriaged
 }
 
 // ReportEvent is one alert row with its own verdict, if any.
@@ -72,19 +73,18 @@ type ReportEvent struct {
 }
 
 // EventKey is the triage key of an alert row's event, the same as
-// data.EventSubjectKey gives for its record: the Id, or for exports without
+// store.EventSubjectKey gives for its record: the Id, or for exports without
 // one (portal CSV) CorrelationId|TimeGenerated (7 digits)|OperationName.
-// It is data.EventSubjectKey, fed the fields it reads, so the rule is kept in
+// It is store.EventSubjectKey applied to the alert's record, so the rule is kept in
 // one place.
 func EventKey(a Alert) string {
-	return data.EventSubjectKey(data.Record{Id: a.Id, CorrelationId: a.CorrelationId,
-		TimeGenerated: a.TimeGenerated, OperationName: a.OperationName})
+	return store.EventSubjectKey(a.Record)
 }
 
 // NewReport joins a hunt result with the verdicts recorded for its
 // inviters and events. triage may be nil; verdicts for subjects the result
 // does not contain are ignored (they belong to other parameters).
-func NewReport(res *Result, triage map[data.Subject]data.Triage, meta ReportMeta) Report {
+func NewReport(res *Result, triage map[store.Subject]store.Triage, meta ReportMeta) Report {
 	r := Report{Meta: meta}
 	if res == nil {
 		return r
@@ -101,7 +101,7 @@ func NewReport(res *Result, triage map[data.Subject]data.Triage, meta ReportMeta
 	byInviter := map[string]int{}
 	for _, s := range res.Inviters {
 		byInviter[s.UPN] = len(r.Inviters)
-		ri := ReportInviter{InviterSummary: s, Triage: lookup(triage, data.SubjectInviter, s.UPN)}
+		ri := ReportInviter{InviterSummary: s, Triage: lookup(triage, store.SubjectInviter, s.UPN)}
 		if ri.Triage.Triaged() {
 			r.Triaged++
 		}
@@ -114,10 +114,10 @@ func NewReport(res *Result, triage map[data.Subject]data.Triage, meta ReportMeta
 			byInviter[a.InitiatingUserPrincipalName] = i
 			r.Inviters = append(r.Inviters, ReportInviter{
 				InviterSummary: InviterSummary{UPN: a.InitiatingUserPrincipalName},
-				Triage:         lookup(triage, data.SubjectInviter, a.InitiatingUserPrincipalName),
+				Triage:         lookup(triage, store.SubjectInviter, a.InitiatingUserPrincipalName),
 			})
 		}
-		ev := ReportEvent{Alert: a, Triage: lookup(triage, data.SubjectEvent, EventKey(a))}
+		ev := ReportEvent{Alert: a, Triage: lookup(triage, store.SubjectEvent, EventKey(a))}
 		if ev.Triage.Triaged() {
 			r.Inviters[i].EventsTriaged++
 		}
@@ -126,10 +126,10 @@ func NewReport(res *Result, triage map[data.Subject]data.Triage, meta ReportMeta
 	return r
 }
 
-func lookup(triage map[data.Subject]data.Triage, kind data.SubjectKind, key string) Verdicted {
-	t, ok := triage[data.Subject{Kind: kind, Key: key}]
+func lookup(triage map[store.Subject]store.Triage, kind store.SubjectKind, key string) Verdicted {
+	t, ok := triage[store.Subject{Kind: kind, Key: key}]
 	if !ok || t.Verdict == "" {
-		return Verdicted{Verdict: data.VerdictUntriaged}
+		return Verdicted{Verdict: store.VerdictUntriaged}
 	}
 	return Verdicted{Verdict: t.Verdict, Note: t.Note, Analyst: t.Analyst, At: t.At}
 }
@@ -141,7 +141,7 @@ func rerunCommand(p Params, asOf time.Time, dataArgs []string) string {
 	for _, a := range dataArgs {
 		args = append(args, shellQuote(a))
 	}
-	args = append(args, "--as-of", FormatTime(asOf),
+	args = append(args, "--as-of", data.FormatTime(asOf),
 		"--baseline", FormatTimespan(p.Baseline), "--window", FormatTimespan(p.Window))
 	if p.FoldCase {
 		args = append(args, "--fold-case")

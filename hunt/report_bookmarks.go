@@ -4,6 +4,8 @@ import (
 	"crypto/sha1"
 	"fmt"
 	"io"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // Sentinel hunting bookmarks: one per alert row, shaped as the request body
@@ -106,7 +108,7 @@ func bookmarkTitle(a Alert) string {
 func bookmarkName(a Alert) string {
 	key := "guesthunt/event/" + a.Id
 	if a.Id == "" {
-		key = "guesthunt/event-at/" + FormatTime(a.TimeGenerated) + "/" + a.InitiatingUserPrincipalName
+		key = "guesthunt/event-at/" + data.FormatTime(a.TimeGenerated) + "/" + a.InitiatingUserPrincipalName
 	}
 	h := sha1.Sum([]byte(key))
 	h[6] = h[6]&0x0f | 0x50 // version 5

@@ -3,6 +3,8 @@ package hunt
 import (
 	"encoding/csv"
 	"io"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // reportCSVColumns lead each alert row with the triage state, so a
@@ -26,8 +28,8 @@ func WriteReportCSV(w io.Writer, r Report) error {
 	for _, inv := range r.Inviters {
 		for _, e := range inv.Events {
 			cells := []string{
-				string(inv.Triage.Verdict), inv.Triage.Note, inv.Triage.Analyst, FormatTime(inv.Triage.At),
-				string(e.Triage.Verdict), e.Triage.Note, e.Triage.Analyst, FormatTime(e.Triage.At),
+				string(inv.Triage.Verdict), inv.Triage.Note, inv.Triage.Analyst, data.FormatTime(inv.Triage.At),
+				string(e.Triage.Verdict), e.Triage.Note, e.Triage.Analyst, data.FormatTime(e.Triage.At),
 			}
 			for _, v := range e.Values() {
 				cells = append(cells, CellText(v))

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // WriteMarkdown writes r as an incident report: what was run and how to run
@@ -21,7 +23,7 @@ func WriteMarkdown(w io.Writer, r Report) error {
 		p(" %s", mdText(r.Meta.Version))
 	}
 	if !r.Meta.GeneratedAt.IsZero() {
-		p(" on %s", FormatTime(r.Meta.GeneratedAt))
+		p(" on %s", data.FormatTime(r.Meta.GeneratedAt))
 	}
 	p(".\n\n")
 
@@ -43,9 +45,9 @@ func writeMDParams(p printer, r Report) {
 	}
 	p("## Parameters\n\n")
 	p("| Parameter | Value |\n| --- | --- |\n")
-	p("| As-of (Kusto `now()`) | %s |\n", FormatTime(r.AsOf))
-	p("| Baseline | %s: %s .. %s, both inclusive |\n", FormatTimespan(r.Params.Baseline), FormatTime(r.Baseline[0]), FormatTime(r.Baseline[1]))
-	p("| Window | %s: after %s, up to %s |\n", FormatTimespan(r.Params.Window), FormatTime(r.Window[0]), FormatTime(r.Window[1]))
+	p("| As-of (Kusto `now()`) | %s |\n", data.FormatTime(r.AsOf))
+	p("| Baseline | %s: %s .. %s, both inclusive |\n", FormatTimespan(r.Params.Baseline), data.FormatTime(r.Baseline[0]), data.FormatTime(r.Baseline[1]))
+	p("| Window | %s: after %s, up to %s |\n", FormatTimespan(r.Params.Window), data.FormatTime(r.Window[0]), data.FormatTime(r.Window[1]))
 	p("| Fold-case | %s |\n", fold)
 	p("| Matching | %s |\n\n", mdText(r.Matching))
 	p("Re-run with guesthunt (the as-of instant is fixed, so later data does not change the rows):\n\n")
@@ -65,7 +67,7 @@ func writeMDData(p printer, r Report) {
 	}
 	p("- Events loaded: %d\n", r.Meta.Events)
 	if !r.Coverage.DataFrom.IsZero() {
-		p("- Span: %s .. %s\n", FormatTime(r.Coverage.DataFrom), FormatTime(r.Coverage.DataTo))
+		p("- Span: %s .. %s\n", data.FormatTime(r.Coverage.DataFrom), data.FormatTime(r.Coverage.DataTo))
 	}
 	if r.Coverage.BaselineCovered {
 		p("- Baseline covered: yes\n")
@@ -92,7 +94,7 @@ func writeMDSummary(p printer, r Report) {
 	p("| ---: | --- | ---: | ---: | --- | --- | --- | --- |\n")
 	for i, inv := range r.Inviters {
 		p("| %d | %s | %d | %d | %s | %s | %s | %s |\n", i+1, mdText(inv.UPN), inv.Invites, inv.DistinctGuests,
-			mdList(inv.SourceIPs), FormatTime(inv.FirstInvite), mdVerdict(inv.Triage),
+			mdList(inv.SourceIPs), data.FormatTime(inv.FirstInvite), mdVerdict(inv.Triage),
 			progress(inv.EventsTriaged, len(inv.Events)))
 	}
 	p("\n")
@@ -105,11 +107,11 @@ func writeMDInviter(p printer, n int, inv ReportInviter) {
 		p("- Note: %s\n", mdText(inv.Triage.Note))
 	}
 	if inv.Triage.Analyst != "" || !inv.Triage.At.IsZero() {
-		p("- Recorded by: %s at %s\n", mdText(orDash(inv.Triage.Analyst)), orDash(FormatTime(inv.Triage.At)))
+		p("- Recorded by: %s at %s\n", mdText(orDash(inv.Triage.Analyst)), orDash(data.FormatTime(inv.Triage.At)))
 	}
-	p("- Invites in the window: %d, %s .. %s\n", inv.Invites, FormatTime(inv.FirstInvite), FormatTime(inv.LastInvite))
+	p("- Invites in the window: %d, %s .. %s\n", inv.Invites, data.FormatTime(inv.FirstInvite), data.FormatTime(inv.LastInvite))
 	if inv.HasEarlierInvite {
-		p("- Latest earlier invite: %s\n", FormatTime(inv.LatestEarlierInvite))
+		p("- Latest earlier invite: %s\n", data.FormatTime(inv.LatestEarlierInvite))
 	} else {
 		p("- Latest earlier invite: never (in the loaded data)\n")
 	}
@@ -128,7 +130,7 @@ func writeMDInviter(p printer, n int, inv ReportInviter) {
 				verdict += ": " + mdText(e.Triage.Note)
 			}
 		}
-		p("| %s | %s | %s | %s | %s | %s |\n", FormatTime(e.TimeGenerated), mdText(e.TargetUserPrincipalName),
+		p("| %s | %s | %s | %s | %s | %s |\n", data.FormatTime(e.TimeGenerated), mdText(e.TargetUserPrincipalName),
 			mdText(e.TargetAadUserId), mdText(e.InitiatingIPAddress), mdText(e.Id), verdict)
 	}
 	p("\n")
@@ -177,6 +179,6 @@ func reportTime(t time.Time) *string {
 	if t.IsZero() {
 		return nil
 	}
-	s := FormatTime(t)
+	s := data.FormatTime(t)
 	return &s
 }

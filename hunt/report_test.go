@@ -11,6 +11,7 @@ import (
 
 	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/data/demo"
+	"github.com/guesthunt/guesthunt/data/store"
 )
 
 const (
@@ -37,11 +38,11 @@ func demoReport(t *testing.T) (*Result, Report) {
 		t.Fatalf("the demo's compromised account %s is not flagged", jonasUPN)
 	}
 	at := time.Date(2026, 11, 2, 9, 30, 0, 1234500, time.UTC)
-	triage := map[data.Subject]data.Triage{
-		{Kind: data.SubjectInviter, Key: jonasUPN}:           {Verdict: data.VerdictMalicious, Note: hostileNote, Analyst: "ana", At: at},
-		{Kind: data.SubjectInviter, Key: leeUPN}:             {Verdict: data.VerdictUntriaged, Note: "looked, not decided"},
-		{Kind: data.SubjectEvent, Key: jonasEvent.Id}:        {Verdict: data.VerdictMalicious, Note: "confirmed with the user", Analyst: "ana", At: at},
-		{Kind: data.SubjectInviter, Key: "nobody@elsewhere"}: {Verdict: data.VerdictBenign},
+	triage := map[store.Subject]store.Triage{
+		{Kind: store.SubjectInviter, Key: jonasUPN}:           {Verdict: store.VerdictMalicious, Note: hostileNote, Analyst: "ana", At: at},
+		{Kind: store.SubjectInviter, Key: leeUPN}:             {Verdict: store.VerdictUntriaged, Note: "looked, not decided"},
+		{Kind: store.SubjectEvent, Key: jonasEvent.Id}:        {Verdict: store.VerdictMalicious, Note: "confirmed with the user", Analyst: "ana", At: at},
+		{Kind: store.SubjectInviter, Key: "nobody@elsewhere"}: {Verdict: store.VerdictBenign},
 	}
 	meta := ReportMeta{Source: "built-in demo tenant", Files: []string{"demo-tenant-seed1.ndjson"}, Events: 1234,
 		GeneratedAt: at.Add(time.Hour), Version: "v0.test"}
@@ -74,7 +75,7 @@ func TestNewReportJoinsTriage(t *testing.T) {
 		want := 0
 		if inv.UPN == jonasUPN {
 			want = 1
-			if inv.Triage.Verdict != data.VerdictMalicious || inv.Triage.Note != hostileNote {
+			if inv.Triage.Verdict != store.VerdictMalicious || inv.Triage.Note != hostileNote {
 				t.Errorf("jonas: %+v", inv.Triage)
 			}
 		}
@@ -85,14 +86,14 @@ func TestNewReportJoinsTriage(t *testing.T) {
 	if rows != len(res.Rows) {
 		t.Errorf("%d event rows, want %d", rows, len(res.Rows))
 	}
-	if !strings.Contains(r.Command, "--as-of "+FormatTime(res.AsOf)) || !strings.HasPrefix(r.Command, "guesthunt hunt ") {
+	if !strings.Contains(r.Command, "--as-of "+data.FormatTime(res.AsOf)) || !strings.HasPrefix(r.Command, "guesthunt hunt ") {
 		t.Errorf("command %q", r.Command)
 	}
 	if r.KQL != KQL(14*day, day) {
 		t.Error("the report's KQL is not the rule's")
 	}
 	empty := NewReport(res, nil, ReportMeta{})
-	if empty.Triaged != 0 || empty.Inviters[0].Triage.Verdict != data.VerdictUntriaged {
+	if empty.Triaged != 0 || empty.Inviters[0].Triage.Verdict != store.VerdictUntriaged {
 		t.Error("a nil triage map should leave everything untriaged")
 	}
 }
@@ -111,8 +112,8 @@ func TestWriteMarkdown(t *testing.T) {
 	}
 	for _, want := range []string{
 		"1/5 triaged",
-		"guesthunt hunt --as-of " + FormatTime(res.AsOf) + " --baseline 14d --window 1d\n",
-		"| As-of (Kusto `now()`) | " + FormatTime(res.AsOf) + " |",
+		"guesthunt hunt --as-of " + data.FormatTime(res.AsOf) + " --baseline 14d --window 1d\n",
+		"| As-of (Kusto `now()`) | " + data.FormatTime(res.AsOf) + " |",
 		"- Verdict: **malicious**",
 		"- Recorded by: ana at 2026-11-02T09:30:00.0012345Z",
 		"untriaged",
@@ -187,7 +188,7 @@ func TestWriteReportJSON(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
 		t.Fatalf("%v\n%s", err, buf.String())
 	}
-	if got.Schema != reportSchema || got.Parameters.AsOf != FormatTime(res.AsOf) || got.Parameters.Baseline != "14d" ||
+	if got.Schema != reportSchema || got.Parameters.AsOf != data.FormatTime(res.AsOf) || got.Parameters.Baseline != "14d" ||
 		got.Parameters.Window != "1d" || got.Triaged != 1 || got.KQL != r.KQL {
 		t.Errorf("header: %+v", got)
 	}
@@ -280,7 +281,7 @@ func TestWriteBookmarks(t *testing.T) {
 			t.Errorf("name %q repeated or not a UUID", b.Name)
 		}
 		names[b.Name] = true
-		if p.Query != r.KQL || p.QueryStartTime != FormatTime(res.BaselineFrom) || p.QueryEndTime != FormatTime(res.AsOf) {
+		if p.Query != r.KQL || p.QueryStartTime != data.FormatTime(res.BaselineFrom) || p.QueryEndTime != data.FormatTime(res.AsOf) {
 			t.Errorf("query fields: %s .. %s", p.QueryStartTime, p.QueryEndTime)
 		}
 		var row map[string]any

@@ -10,6 +10,8 @@ import (
 
 	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/data/demo"
+	"github.com/guesthunt/guesthunt/data/formats"
+	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/hunt"
 )
 
@@ -35,18 +37,18 @@ func TestRoundTripEveryFormatSameHunt(t *testing.T) {
 	variants = append(variants, longer, folded)
 
 	// Each format is written and loaded once, then hunted with every variant.
-	results := map[data.Format][]*hunt.Result{}
-	for _, f := range data.Formats {
+	results := map[formats.Format][]*hunt.Result{}
+	for _, f := range formats.Formats {
 		path := filepath.Join(dir, "tenant-"+string(f))
-		if err := data.WriteFile(path, f, recs); err != nil {
+		if err := store.WriteFile(path, f, recs); err != nil {
 			t.Fatal(err)
 		}
-		st, err := data.Open("")
+		st, err := store.Open("")
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer st.Close()
-		rep, err := st.Load(ctx, []string{path}, data.LoadOptions{Strict: true})
+		rep, err := st.Load(ctx, []string{path}, store.LoadOptions{Strict: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,13 +65,13 @@ func TestRoundTripEveryFormatSameHunt(t *testing.T) {
 		}
 	}
 	for i, p := range variants {
-		want := results[data.FormatLANDJSON][i]
+		want := results[formats.FormatLANDJSON][i]
 		if len(want.Rows) == 0 {
 			t.Fatalf("%v: the demo tenant flags nobody", p)
 		}
-		for _, f := range data.Formats {
+		for _, f := range formats.Formats {
 			precision := data.Tick
-			if f == data.FormatLAPortalCSV {
+			if f == formats.FormatLAPortalCSV {
 				precision = time.Millisecond
 			}
 			got := results[f][i]
@@ -83,7 +85,7 @@ func TestRoundTripEveryFormatSameHunt(t *testing.T) {
 		}
 	}
 	// The variants really differ, or the comparison above proves little.
-	def, long, fold := results[data.FormatLANDJSON][0], results[data.FormatLANDJSON][1], results[data.FormatLANDJSON][2]
+	def, long, fold := results[formats.FormatLANDJSON][0], results[formats.FormatLANDJSON][1], results[formats.FormatLANDJSON][2]
 	if len(long.Rows) >= len(def.Rows) || len(fold.Rows) >= len(def.Rows) {
 		t.Errorf("17d baseline (%d rows) and fold-case (%d rows) should flag fewer than the default (%d rows)",
 			len(long.Rows), len(fold.Rows), len(def.Rows))

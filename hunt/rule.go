@@ -1,12 +1,13 @@
 package hunt
 
 import (
-	"github.com/guesthunt/guesthunt/data"
-
 	"context"
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/store"
 )
 
 // Result is one run of the rule.
@@ -124,9 +125,9 @@ func scanAlert(rows *sql.Rows) (Alert, error) {
 // baseline mostly returns rows already seen, and a case file's compressed
 // columns cost a tenth of a second per fetch.
 func (e *Engine) fillColumns(ctx context.Context, generation int64, alerts []Alert) error {
-	keys := make([]data.RecordKey, len(alerts))
+	keys := make([]store.RecordKey, len(alerts))
 	for i, a := range alerts {
-		keys[i] = data.RecordKey{SourceID: a.SourceID, Record: a.SourceRecord}
+		keys[i] = store.RecordKey{SourceID: a.SourceID, Record: a.SourceRecord}
 	}
 	recs, err := e.records(ctx, generation, keys)
 	if err != nil {
@@ -138,14 +139,7 @@ func (e *Engine) fillColumns(ctx context.Context, generation int64, alerts []Ale
 		if !ok {
 			return fmt.Errorf("read alert rows: event %d of file %d is gone", a.SourceRecord, a.SourceID)
 		}
-		a.OperationName, a.Result = r.OperationName, r.Result
-		a.TenantId, a.SourceSystem, a.ResourceId, a.OperationVersion = r.TenantId, r.SourceSystem, r.ResourceId, r.OperationVersion
-		a.Category, a.ResultType, a.ResultSignature, a.ResultDescription = r.Category, r.ResultType, r.ResultSignature, r.ResultDescription
-		a.DurationMs, a.CorrelationId, a.Resource, a.ResourceGroup = r.DurationMs, r.CorrelationId, r.Resource, r.ResourceGroup
-		a.ResourceProvider, a.Identity, a.Level, a.Location = r.ResourceProvider, r.Identity, r.Level, r.Location
-		a.AdditionalDetails, a.Id, a.InitiatedBy, a.LoggedByService = r.AdditionalDetails, r.Id, r.InitiatedBy, r.LoggedByService
-		a.ResultReason, a.TargetResources, a.AADTenantId = r.ResultReason, r.TargetResources, r.AADTenantId
-		a.ActivityDisplayName, a.ActivityDateTime, a.AADOperationType, a.Type = r.ActivityDisplayName, r.ActivityDateTime, r.AADOperationType, r.Type
+		a.Record = r
 	}
 	return nil
 }
@@ -173,13 +167,13 @@ const maxRememberedRows = 200_000
 
 // records returns the events for keys, fetching only those not seen before
 // in this generation of the data.
-func (e *Engine) records(ctx context.Context, generation int64, keys []data.RecordKey) (map[data.RecordKey]data.Record, error) {
+func (e *Engine) records(ctx context.Context, generation int64, keys []store.RecordKey) (map[store.RecordKey]data.Record, error) {
 	e.rowsMu.Lock()
 	if e.rowsGen != generation || len(e.rows) > maxRememberedRows {
-		e.rowsGen, e.rows = generation, map[data.RecordKey]data.Record{}
+		e.rowsGen, e.rows = generation, map[store.RecordKey]data.Record{}
 	}
-	out := make(map[data.RecordKey]data.Record, len(keys))
-	var missing []data.RecordKey
+	out := make(map[store.RecordKey]data.Record, len(keys))
+	var missing []store.RecordKey
 	for _, k := range keys {
 		if r, ok := e.rows[k]; ok {
 			out[k] = r

@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/hunt"
 	"github.com/guesthunt/guesthunt/ui/table"
 )
@@ -14,7 +14,7 @@ import (
 // session: SSH sessions each get their own.
 type Deps struct {
 	Engine *hunt.Engine
-	Store  *data.Store // for the original records in the detail view
+	Store  *store.Store // for the original records in the detail view
 	Data   DataSetInfo
 	Params hunt.Params
 	// IsDark is the guess until the terminal answers tea.RequestBackgroundColor.
@@ -112,7 +112,7 @@ type Model struct {
 
 	tri     triageState
 	picker  verdictPicker
-	noteFor data.Subject // what the note prompt edits
+	noteFor store.Subject // what the note prompt edits
 	kql     kqlView
 }
 

@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/hunt"
 )
 
@@ -22,7 +23,7 @@ func summary(upn string, invites int, at time.Time) hunt.InviterSummary {
 
 func alert(inviter, guest string, at time.Time) hunt.Alert {
 	return hunt.Alert{
-		TimeGenerated: at, OperationName: "Invite external user", Result: "success",
+		Record:                  data.Record{TimeGenerated: at, OperationName: "Invite external user", Result: "success"},
 		TargetUserPrincipalName: guest, InitiatingUserPrincipalName: inviter, InitiatingIPAddress: "203.0.113.66",
 	}
 }

@@ -5,7 +5,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/formats"
+	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/hunt"
 )
 
@@ -37,8 +38,8 @@ type sensMsg struct {
 type detailMsg struct {
 	seq    int
 	alert  hunt.Alert
-	raw    data.RawRecord
-	source data.SourceInfo
+	raw    formats.RawRecord
+	source store.SourceInfo
 	err    error
 }
 
@@ -97,7 +98,7 @@ func sensCmd(ctx context.Context, eng *hunt.Engine, seq int, p hunt.Params) tea.
 	}
 }
 
-func detailCmd(ctx context.Context, st *data.Store, seq int, a hunt.Alert) tea.Cmd {
+func detailCmd(ctx context.Context, st *store.Store, seq int, a hunt.Alert) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 		defer cancel()

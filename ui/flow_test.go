@@ -11,8 +11,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
-	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/data/demo"
+	"github.com/guesthunt/guesthunt/data/formats"
+	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/hunt"
 )
 
@@ -20,18 +21,18 @@ import (
 
 // demoStore loads the demo tenant the way `guesthunt` does: written as a Log
 // Analytics export, so the detail view can read records back from the file.
-func demoStore(t *testing.T) (*data.Store, *hunt.Engine) {
+func demoStore(t *testing.T) (*store.Store, *hunt.Engine) {
 	t.Helper()
-	st, err := data.Open("")
+	st, err := store.Open("")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	path := filepath.Join(t.TempDir(), "demo-tenant-seed1.ndjson")
-	if err := data.WriteFile(path, data.FormatLANDJSON, demo.Tenant(1)); err != nil {
+	if err := store.WriteFile(path, formats.FormatLANDJSON, demo.Tenant(1)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Load(context.Background(), []string{path}, data.LoadOptions{Strict: true}); err != nil {
+	if _, err := st.Load(context.Background(), []string{path}, store.LoadOptions{Strict: true}); err != nil {
 		t.Fatal(err)
 	}
 	return st, hunt.NewEngine(st)
@@ -62,7 +63,7 @@ type flow struct {
 	m  Model
 }
 
-func startFlow(t *testing.T, st *data.Store, eng *hunt.Engine, width, height int) *flow {
+func startFlow(t *testing.T, st *store.Store, eng *hunt.Engine, width, height int) *flow {
 	m := New(Deps{Engine: eng, Store: st, Data: DataSetInfo{Files: []string{"demo tenant"}, Events: 1, Demo: true},
 		Params: hunt.DefaultParams(), IsDark: true})
 	ch := make(chan Model, 1)

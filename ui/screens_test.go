@@ -11,8 +11,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/vt"
-	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/data/demo"
+	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/hunt"
 )
 
@@ -117,7 +117,7 @@ func TestGoldenScreens(t *testing.T) {
 	st, eng := demoStore(t)
 	emu := vt.NewSafeEmulator(goldenW, goldenH)
 	ch := make(chan Model, 1)
-	tri := newFakeStore(data.Triage{Subject: inv("jonas.berg@" + demo.Domain), Verdict: data.VerdictMalicious, Note: "six invites in 7 minutes"})
+	tri := newFakeStore(store.Triage{Subject: inv("jonas.berg@" + demo.Domain), Verdict: store.VerdictMalicious, Note: "six invites in 7 minutes"})
 	m := New(Deps{Engine: eng, Store: st, Params: hunt.DefaultParams(),
 		Data: DataSetInfo{Files: []string{"demo-tenant-seed1.ndjson"}, Events: 2731, Demo: true}, IsDark: true,
 		Triage: tri, TriageLocation: "demo-case.guesthunt", TriageDurable: true})

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/hunt"
 )
 
@@ -17,15 +17,15 @@ import (
 // so that other sessions' decisions on the same case file appear.
 
 // TriageStore is what the workbench needs from the case file
-// ((*data.Store) implements it).
+// ((*store.Store) implements it).
 type TriageStore interface {
-	SetTriage(ctx context.Context, t data.Triage) (data.Triage, error)
-	Triages(ctx context.Context) (map[data.Subject]data.Triage, error)
+	SetTriage(ctx context.Context, t store.Triage) (store.Triage, error)
+	Triages(ctx context.Context) (map[store.Subject]store.Triage, error)
 }
 
 // ExportFunc writes the report for a result and the verdicts, returning the
 // path written.
-type ExportFunc func(ctx context.Context, res *hunt.Result, triage map[data.Subject]data.Triage) (string, error)
+type ExportFunc func(ctx context.Context, res *hunt.Result, triage map[store.Subject]store.Triage) (string, error)
 
 // KQLFunc returns the rule's KQL for a baseline and window (hunt.KQL).
 type KQLFunc func(baseline, window time.Duration) string
@@ -33,13 +33,13 @@ type KQLFunc func(baseline, window time.Duration) string
 // triagesMsg is the store's verdicts, as read by fetch seq.
 type triagesMsg struct {
 	seq int
-	all map[data.Subject]data.Triage
+	all map[store.Subject]store.Triage
 	err error
 }
 
 // triageSavedMsg answers one SetTriage.
 type triageSavedMsg struct {
-	want, got data.Triage
+	want, got store.Triage
 	err       error
 }
 
@@ -53,35 +53,35 @@ type exportMsg struct {
 // never changed in place: models are values and older copies must not see
 // later changes.
 type triageState struct {
-	saved   map[data.Subject]data.Triage // as the store last confirmed
-	pending map[data.Subject]data.Triage // saves in flight, at most one a subject
+	saved   map[store.Subject]store.Triage // as the store last confirmed
+	pending map[store.Subject]store.Triage // saves in flight, at most one a subject
 	// savedAt is the latest fetch issued when a save was confirmed: a fetch
 	// issued no later than that may not include the save yet.
-	savedAt map[data.Subject]int
+	savedAt map[store.Subject]int
 	fetch   int // latest fetch issued
 	applied int // latest fetch applied
 	loaded  bool
 	loadErr string
-	filter  int // verdict filter on the inviters pane: 0 all, i = data.Verdicts[i-1]
+	filter  int // verdict filter on the inviters pane: 0 all, i = store.Verdicts[i-1]
 	export  bool
 }
 
 // triageView is what the panes need to draw verdict cells and filter rows.
 type triageView struct {
-	saved, pending map[data.Subject]data.Triage
-	only           data.Verdict // "" = every verdict
+	saved, pending map[store.Subject]store.Triage
+	only           store.Verdict // "" = every verdict
 }
 
-func (v triageView) verdict(s data.Subject) data.Verdict {
+func (v triageView) verdict(s store.Subject) store.Verdict {
 	if t, ok := v.saved[s]; ok && t.Verdict != "" {
 		return t.Verdict
 	}
-	return data.VerdictUntriaged
+	return store.VerdictUntriaged
 }
 
 // cell is the short verdict label, "saving…" while a save is in flight, and
 // ✎ when the subject has a note.
-func (v triageView) cell(s data.Subject) string {
+func (v triageView) cell(s store.Subject) string {
 	if _, ok := v.pending[s]; ok {
 		return "saving…"
 	}
@@ -92,33 +92,33 @@ func (v triageView) cell(s data.Subject) string {
 	return out
 }
 
-func verdictShort(v data.Verdict) string {
+func verdictShort(v store.Verdict) string {
 	switch v {
-	case data.VerdictBenign:
+	case store.VerdictBenign:
 		return "benign"
-	case data.VerdictSuspicious:
+	case store.VerdictSuspicious:
 		return "susp"
-	case data.VerdictMalicious:
+	case store.VerdictMalicious:
 		return "MAL"
-	case data.VerdictFalsePositive:
+	case store.VerdictFalsePositive:
 		return "FP"
 	}
 	return "·"
 }
 
 // verdictLong is how the picker and messages name a verdict.
-func verdictLong(v data.Verdict) string {
+func verdictLong(v store.Verdict) string {
 	switch v {
-	case data.VerdictMalicious:
+	case store.VerdictMalicious:
 		return "malicious (true positive)"
-	case data.VerdictFalsePositive:
+	case store.VerdictFalsePositive:
 		return "false positive"
 	}
 	return string(v)
 }
 
-func verdictRank(v data.Verdict) int {
-	for i, x := range data.Verdicts {
+func verdictRank(v store.Verdict) int {
+	for i, x := range store.Verdicts {
 		if x == v {
 			return i
 		}
@@ -126,30 +126,28 @@ func verdictRank(v data.Verdict) int {
 	return 0
 }
 
-func inviterSubject(upn string) data.Subject {
-	return data.Subject{Kind: data.SubjectInviter, Key: upn}
+func inviterSubject(upn string) store.Subject {
+	return store.Subject{Kind: store.SubjectInviter, Key: upn}
 }
 
 // eventKey is the key a verdict on one invite event is stored under: the
 // event's Id, else CorrelationId|TimeGenerated (UTC, seven fractional
-// digits)|OperationName. It is data.EventSubjectKey's rule applied to an
-// alert row.
-// TODO: call data.EventSubjectKey instead once data/triage*.go has settled
-// (it takes a data.Record, and hunt.Alert carries the same fields).
+// digits)|OperationName. It is store.EventSubjectKey's rule applied to an
+// alert row (hunt.EventKey passes it the alert's embedded data.Record).
 func eventKey(a hunt.Alert) string { return hunt.EventKey(a) }
 
-func eventSubject(a hunt.Alert) data.Subject {
-	return data.Subject{Kind: data.SubjectEvent, Key: eventKey(a)}
+func eventSubject(a hunt.Alert) store.Subject {
+	return store.Subject{Kind: store.SubjectEvent, Key: eventKey(a)}
 }
 
-func with[V any](m map[data.Subject]V, s data.Subject, v V) map[data.Subject]V {
-	out := make(map[data.Subject]V, len(m)+1)
+func with[V any](m map[store.Subject]V, s store.Subject, v V) map[store.Subject]V {
+	out := make(map[store.Subject]V, len(m)+1)
 	maps.Copy(out, m)
 	out[s] = v
 	return out
 }
 
-func without[V any](m map[data.Subject]V, s data.Subject) map[data.Subject]V {
+func without[V any](m map[store.Subject]V, s store.Subject) map[store.Subject]V {
 	out := maps.Clone(m)
 	delete(out, s)
 	return out
@@ -164,7 +162,7 @@ func fetchTriagesCmd(ctx context.Context, st TriageStore, seq int) tea.Cmd {
 	}
 }
 
-func saveTriageCmd(ctx context.Context, st TriageStore, t data.Triage) tea.Cmd {
+func saveTriageCmd(ctx context.Context, st TriageStore, t store.Triage) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 		defer cancel()
@@ -173,7 +171,7 @@ func saveTriageCmd(ctx context.Context, st TriageStore, t data.Triage) tea.Cmd {
 	}
 }
 
-func exportCmd(ctx context.Context, f ExportFunc, res *hunt.Result, tri map[data.Subject]data.Triage) tea.Cmd {
+func exportCmd(ctx context.Context, f ExportFunc, res *hunt.Result, tri map[store.Subject]store.Triage) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 		defer cancel()
@@ -185,7 +183,7 @@ func exportCmd(ctx context.Context, f ExportFunc, res *hunt.Result, tri map[data
 func (m Model) triageView() triageView {
 	v := triageView{saved: m.tri.saved, pending: m.tri.pending}
 	if m.tri.filter > 0 {
-		v.only = data.Verdicts[m.tri.filter-1]
+		v.only = store.Verdicts[m.tri.filter-1]
 	}
 	return v
 }
@@ -209,7 +207,7 @@ func (m Model) onTriages(msg triagesMsg) Model {
 		m.say("could not read verdicts: "+msg.err.Error(), true)
 		return m
 	}
-	all := make(map[data.Subject]data.Triage, len(msg.all))
+	all := make(map[store.Subject]store.Triage, len(msg.all))
 	maps.Copy(all, msg.all)
 	// Our own saves confirmed after this read was issued may be missing from it.
 	for s, t := range m.tri.saved {
@@ -255,8 +253,8 @@ func (m Model) onExport(msg exportMsg) Model {
 	return m
 }
 
-func subjectLabel(s data.Subject) string {
-	if s.Kind == data.SubjectEvent {
+func subjectLabel(s store.Subject) string {
+	if s.Kind == store.SubjectEvent {
 		return "event " + s.Key
 	}
 	return string(s.Kind) + " " + s.Key
@@ -265,31 +263,31 @@ func subjectLabel(s data.Subject) string {
 // triageTarget is what t and n act on: the selected inviter, or the selected
 // invite event when the guests pane has focus. label describes it for the
 // picker (raw: it is drawn through ui/safe).
-func (m Model) triageTarget() (s data.Subject, label string, ok bool) {
+func (m Model) triageTarget() (s store.Subject, label string, ok bool) {
 	if m.focus == paneGuests {
 		rows := m.guestAlerts()
 		if c := m.guests.Cursor(); c < len(rows) {
 			a := rows[c]
 			return eventSubject(a), "invite of " + a.TargetUserPrincipalName + " at " + a.TimeGenerated.UTC().Format(rowTime), true
 		}
-		return data.Subject{}, "", false
+		return store.Subject{}, "", false
 	}
 	if m.selected == "" {
-		return data.Subject{}, "", false
+		return store.Subject{}, "", false
 	}
 	return inviterSubject(m.selected), "inviter " + m.selected, true
 }
 
 // current is the subject's confirmed verdict and note.
-func (m Model) current(s data.Subject) data.Triage {
+func (m Model) current(s store.Subject) store.Triage {
 	if t, ok := m.tri.saved[s]; ok {
 		return t
 	}
-	return data.Triage{Subject: s, Verdict: data.VerdictUntriaged}
+	return store.Triage{Subject: s, Verdict: store.VerdictUntriaged}
 }
 
 // triageBlocked says why a verdict cannot be set now, or "".
-func (m Model) triageBlocked(s data.Subject) string {
+func (m Model) triageBlocked(s store.Subject) string {
 	if m.deps.Triage == nil {
 		return "verdicts unavailable: no case store is open"
 	}
@@ -301,12 +299,12 @@ func (m Model) triageBlocked(s data.Subject) string {
 
 // startSave records a verdict and note in the background. Until the store
 // answers, the subject shows "saving…" and keeps its confirmed value.
-func (m Model) startSave(s data.Subject, v data.Verdict, note string) (Model, tea.Cmd) {
+func (m Model) startSave(s store.Subject, v store.Verdict, note string) (Model, tea.Cmd) {
 	if why := m.triageBlocked(s); why != "" {
 		m.say(why, true)
 		return m, nil
 	}
-	t := data.Triage{Subject: s, Verdict: v, Note: note, Analyst: m.deps.Analyst, At: time.Now().UTC()}
+	t := store.Triage{Subject: s, Verdict: v, Note: note, Analyst: m.deps.Analyst, At: time.Now().UTC()}
 	m.tri.pending = with(m.tri.pending, s, t)
 	m.say(fmt.Sprintf("saving %s for %s…", verdictLong(v), subjectLabel(s)), false)
 	m.refreshTriage()
@@ -326,7 +324,7 @@ func (m *Model) refreshTriage() {
 // cycleVerdictFilter moves the inviters pane's verdict filter on: all,
 // then each verdict in picker order.
 func (m Model) cycleVerdictFilter() Model {
-	m.tri.filter = (m.tri.filter + 1) % (len(data.Verdicts) + 1)
+	m.tri.filter = (m.tri.filter + 1) % (len(store.Verdicts) + 1)
 	m.refreshTriage()
 	if m.tri.filter == 0 {
 		m.say("verdict filter off: every flagged inviter", false)
@@ -368,7 +366,7 @@ func (m Model) triageInfo() TriageInfo {
 		info.Flagged = len(m.res.Inviters)
 		tv := m.triageView()
 		for _, s := range m.res.Inviters {
-			if tv.verdict(inviterSubject(s.UPN)) != data.VerdictUntriaged {
+			if tv.verdict(inviterSubject(s.UPN)) != store.VerdictUntriaged {
 				info.Triaged++
 			}
 		}
@@ -391,7 +389,7 @@ func (m Model) openNote() (tea.Model, tea.Cmd) {
 	cur := m.current(s)
 	m.noteFor = s
 	what := "inviter"
-	if s.Kind == data.SubjectEvent {
+	if s.Kind == store.SubjectEvent {
 		what = "event"
 	}
 	m.ask(promptNote, "note on this "+what+": ", cur.Note)

@@ -14,21 +14,22 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/data/demo"
+	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/hunt"
 )
 
 // fakeStore is a TriageStore in memory that records every call.
 type fakeStore struct {
 	mu    sync.Mutex
-	all   map[data.Subject]data.Triage
-	calls []data.Triage
+	all   map[store.Subject]store.Triage
+	calls []store.Triage
 	reads int
 	err   error // returned by SetTriage when set
 	seq   int64
 }
 
-func newFakeStore(preset ...data.Triage) *fakeStore {
-	f := &fakeStore{all: map[data.Subject]data.Triage{}}
+func newFakeStore(preset ...store.Triage) *fakeStore {
+	f := &fakeStore{all: map[store.Subject]store.Triage{}}
 	for _, t := range preset {
 		f.seq++
 		t.Seq = f.seq
@@ -37,12 +38,12 @@ func newFakeStore(preset ...data.Triage) *fakeStore {
 	return f
 }
 
-func (f *fakeStore) SetTriage(_ context.Context, t data.Triage) (data.Triage, error) {
+func (f *fakeStore) SetTriage(_ context.Context, t store.Triage) (store.Triage, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, t)
 	if f.err != nil {
-		return data.Triage{}, f.err
+		return store.Triage{}, f.err
 	}
 	f.seq++
 	t.Seq = f.seq
@@ -50,14 +51,14 @@ func (f *fakeStore) SetTriage(_ context.Context, t data.Triage) (data.Triage, er
 	return t, nil
 }
 
-func (f *fakeStore) Triages(context.Context) (map[data.Subject]data.Triage, error) {
+func (f *fakeStore) Triages(context.Context) (map[store.Subject]store.Triage, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.reads++
 	return maps.Clone(f.all), nil
 }
 
-func (f *fakeStore) lastCall(t *testing.T) data.Triage {
+func (f *fakeStore) lastCall(t *testing.T) store.Triage {
 	t.Helper()
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -94,7 +95,7 @@ func triageDeps(st TriageStore) Deps {
 	return Deps{Triage: st, Analyst: "ana", TriageLocation: "/cases/acme.guesthunt", TriageDurable: true}
 }
 
-func inv(upn string) data.Subject { return data.Subject{Kind: data.SubjectInviter, Key: upn} }
+func inv(upn string) store.Subject { return store.Subject{Kind: store.SubjectInviter, Key: upn} }
 
 func TestVerdictPickerSavesInviterVerdict(t *testing.T) {
 	st := newFakeStore()
@@ -125,7 +126,7 @@ func TestVerdictPickerSavesInviterVerdict(t *testing.T) {
 	}
 	msg := cmd()
 	got := st.lastCall(t)
-	if got.Subject != inv("a@x.com") || got.Verdict != data.VerdictMalicious || got.Analyst != "ana" || got.At.IsZero() {
+	if got.Subject != inv("a@x.com") || got.Verdict != store.VerdictMalicious || got.Analyst != "ana" || got.At.IsZero() {
 		t.Fatalf("SetTriage got %+v", got)
 	}
 	m, _ = send(t, m, msg)
@@ -141,7 +142,7 @@ func TestVerdictPickerSavesInviterVerdict(t *testing.T) {
 	m, _ = send(t, m, press("j"), press("t"), press("j"), press("j"), press("k"), press("j"))
 	m, cmd = send(t, m, press("enter"))
 	m, _ = send(t, m, cmd())
-	if c := st.lastCall(t); c.Subject != inv("b@x.com") || c.Verdict != data.VerdictSuspicious {
+	if c := st.lastCall(t); c.Subject != inv("b@x.com") || c.Verdict != store.VerdictSuspicious {
 		t.Fatalf("j/k/enter saved %+v", c)
 	}
 	if !strings.Contains(screen(m), "2/2 triaged") {
@@ -154,13 +155,13 @@ func TestVerdictPickerSavesInviterVerdict(t *testing.T) {
 	}
 	m, cmd = send(t, m, press("t"), press("5"))
 	m, _ = send(t, m, cmd())
-	if c := st.lastCall(t); c.Verdict != data.VerdictFalsePositive {
+	if c := st.lastCall(t); c.Verdict != store.VerdictFalsePositive {
 		t.Fatalf("5 saved %+v", c)
 	}
 }
 
 func TestVerdictSaveErrorKeepsOldValue(t *testing.T) {
-	st := newFakeStore(data.Triage{Subject: inv("a@x.com"), Verdict: data.VerdictBenign})
+	st := newFakeStore(store.Triage{Subject: inv("a@x.com"), Verdict: store.VerdictBenign})
 	m := startedWith(t, triageDeps(st), "a@x.com")
 	if !strings.Contains(screen(m), "benign") {
 		t.Fatalf("stored verdict not shown:\n%s", screen(m))
@@ -194,7 +195,7 @@ func TestSecondChangeWaitsForFirstSave(t *testing.T) {
 }
 
 func TestNoteEditsSameSubject(t *testing.T) {
-	st := newFakeStore(data.Triage{Subject: inv("a@x.com"), Verdict: data.VerdictSuspicious})
+	st := newFakeStore(store.Triage{Subject: inv("a@x.com"), Verdict: store.VerdictSuspicious})
 	m := startedWith(t, triageDeps(st), "a@x.com")
 	m, _ = send(t, m, press("n"))
 	if m.asking != promptNote || m.prompt.Value() != "" {
@@ -204,7 +205,7 @@ func TestNoteEditsSameSubject(t *testing.T) {
 	m, cmd := send(t, m, press("enter"))
 	m, _ = send(t, m, cmd())
 	c := st.lastCall(t)
-	if c.Subject != inv("a@x.com") || c.Note != "phish kit q" || c.Verdict != data.VerdictSuspicious {
+	if c.Subject != inv("a@x.com") || c.Note != "phish kit q" || c.Verdict != store.VerdictSuspicious {
 		t.Fatalf("note saved as %+v", c)
 	}
 	v := screen(m)
@@ -218,14 +219,14 @@ func TestNoteEditsSameSubject(t *testing.T) {
 	}
 	m, cmd = send(t, m, press("esc"), press("t"), press("b"))
 	send(t, m, cmd())
-	if c := st.lastCall(t); c.Note != "phish kit q" || c.Verdict != data.VerdictBenign {
+	if c := st.lastCall(t); c.Note != "phish kit q" || c.Verdict != store.VerdictBenign {
 		t.Fatalf("verdict change lost the note: %+v", c)
 	}
 }
 
 func TestHostileNoteIsInert(t *testing.T) {
 	evil := "see \x1b]0;pwned\x07 \u202Egood\r"
-	st := newFakeStore(data.Triage{Subject: inv("a@x.com"), Verdict: data.VerdictMalicious, Note: evil})
+	st := newFakeStore(store.Triage{Subject: inv("a@x.com"), Verdict: store.VerdictMalicious, Note: evil})
 	m := startedWith(t, triageDeps(st), "a@x.com")
 	m, _ = send(t, m, press("n"))
 	out := m.View().Content
@@ -249,8 +250,8 @@ func TestEventVerdictFromGuestsPane(t *testing.T) {
 	m, cmd := send(t, m, press("s"))
 	m, _ = send(t, m, cmd())
 	a := m.guestAlerts()[0]
-	want := data.Subject{Kind: data.SubjectEvent, Key: "|" + a.TimeGenerated.UTC().Format("2006-01-02T15:04:05.0000000Z") + "|Invite external user"}
-	if c := st.lastCall(t); c.Subject != want || c.Verdict != data.VerdictSuspicious {
+	want := store.Subject{Kind: store.SubjectEvent, Key: "|" + a.TimeGenerated.UTC().Format(data.TimeLayout) + "|Invite external user"}
+	if c := st.lastCall(t); c.Subject != want || c.Verdict != store.VerdictSuspicious {
 		t.Fatalf("event verdict saved as %+v, want subject %+v", c, want)
 	}
 	if !strings.Contains(screen(m), "susp    ") {
@@ -264,7 +265,7 @@ func TestEventVerdictFromGuestsPane(t *testing.T) {
 
 func TestEventKey(t *testing.T) {
 	at := time.Date(2026, 10, 30, 9, 15, 2, 123456789, time.UTC)
-	a := hunt.Alert{TimeGenerated: at, CorrelationId: "c1", OperationName: "Invite external user"}
+	a := hunt.Alert{Record: data.Record{TimeGenerated: at, CorrelationId: "c1", OperationName: "Invite external user"}}
 	if got := eventKey(a); got != "c1|2026-10-30T09:15:02.1234567Z|Invite external user" {
 		t.Fatalf("content key %q", got)
 	}
@@ -276,8 +277,8 @@ func TestEventKey(t *testing.T) {
 
 func TestVerdictFilterCycles(t *testing.T) {
 	st := newFakeStore(
-		data.Triage{Subject: inv("a@x.com"), Verdict: data.VerdictMalicious},
-		data.Triage{Subject: inv("c@x.com"), Verdict: data.VerdictUntriaged, Note: "look later"},
+		store.Triage{Subject: inv("a@x.com"), Verdict: store.VerdictMalicious},
+		store.Triage{Subject: inv("c@x.com"), Verdict: store.VerdictUntriaged, Note: "look later"},
 	)
 	m := startedWith(t, triageDeps(st), "a@x.com", "b@x.com", "c@x.com")
 	if !strings.Contains(screen(m), "1/3 triaged") {
@@ -309,7 +310,7 @@ func TestRerunRereadsVerdictsWithoutLosingOwnSave(t *testing.T) {
 	m := startedWith(t, triageDeps(st), "a@x.com", "b@x.com")
 	m, save := send(t, m, press("t"), press("m")) // a: malicious, in flight
 	// Another analyst marks b in the same case file.
-	st.SetTriage(context.Background(), data.Triage{Subject: inv("b@x.com"), Verdict: data.VerdictBenign, Analyst: "bo"})
+	st.SetTriage(context.Background(), store.Triage{Subject: inv("b@x.com"), Verdict: store.VerdictBenign, Analyst: "bo"})
 	m, _ = send(t, m, press("+"))
 	m, fetch := send(t, m, runMsg{seq: m.req.run, params: m.params, res: fakeResult(m.params, "a@x.com", "b@x.com")})
 	if fetch == nil {
@@ -323,7 +324,7 @@ func TestRerunRereadsVerdictsWithoutLosingOwnSave(t *testing.T) {
 		t.Fatalf("after re-read:\n%s", v)
 	}
 	// A stale read (an older seq) is ignored.
-	m, _ = send(t, m, triagesMsg{seq: 1, all: map[data.Subject]data.Triage{}})
+	m, _ = send(t, m, triagesMsg{seq: 1, all: map[store.Subject]store.Triage{}})
 	if !strings.Contains(screen(m), "2/2 triaged") {
 		t.Fatal("a stale read replaced newer verdicts")
 	}
@@ -389,12 +390,12 @@ func TestKQLViewShowsAndCopies(t *testing.T) {
 }
 
 func TestExportCallsExport(t *testing.T) {
-	st := newFakeStore(data.Triage{Subject: inv("a@x.com"), Verdict: data.VerdictMalicious})
+	st := newFakeStore(store.Triage{Subject: inv("a@x.com"), Verdict: store.VerdictMalicious})
 	var gotRes *hunt.Result
-	var gotTri map[data.Subject]data.Triage
+	var gotTri map[store.Subject]store.Triage
 	d := triageDeps(st)
 	fail := false
-	d.Export = func(_ context.Context, res *hunt.Result, tri map[data.Subject]data.Triage) (string, error) {
+	d.Export = func(_ context.Context, res *hunt.Result, tri map[store.Subject]store.Triage) (string, error) {
 		if fail {
 			return "", errors.New("permission denied")
 		}
@@ -410,7 +411,7 @@ func TestExportCallsExport(t *testing.T) {
 		t.Fatal("a second export started while one runs")
 	}
 	m, _ = send(t, m, cmd())
-	if gotRes != m.res || gotTri[inv("a@x.com")].Verdict != data.VerdictMalicious {
+	if gotRes != m.res || gotTri[inv("a@x.com")].Verdict != store.VerdictMalicious {
 		t.Fatalf("export got %v %v", gotRes, gotTri)
 	}
 	if m.msgErr || !strings.Contains(screen(m), "report written: /cases/report-1.md") {
@@ -431,7 +432,7 @@ func TestTriageFlowOnDemo(t *testing.T) {
 	d := Deps{Engine: eng, Store: st, Data: DataSetInfo{Files: []string{"demo tenant"}, Events: 1, Demo: true},
 		Params: hunt.DefaultParams(), IsDark: true, Triage: tri, Analyst: "ana",
 		TriageLocation: "not saved: in memory", KQL: hunt.KQL,
-		Export: func(_ context.Context, res *hunt.Result, tr map[data.Subject]data.Triage) (string, error) {
+		Export: func(_ context.Context, res *hunt.Result, tr map[store.Subject]store.Triage) (string, error) {
 			exported <- len(tr)
 			return "/tmp/guesthunt-report.md", nil
 		}}
@@ -444,14 +445,14 @@ func TestTriageFlowOnDemo(t *testing.T) {
 	f.tm.Type("jonas")
 	f.keys("enter", "t", "m")
 	m := f.until("saved", func(m Model) bool { return strings.HasPrefix(m.message, "saved:") })
-	if c := tri.lastCall(t); c.Subject != inv(jonas) || c.Verdict != data.VerdictMalicious || c.Analyst != "ana" {
+	if c := tri.lastCall(t); c.Subject != inv(jonas) || c.Verdict != store.VerdictMalicious || c.Analyst != "ana" {
 		t.Fatalf("saved %+v", c)
 	}
 	if v := screen(m); !strings.Contains(v, "1/5 triaged") || !strings.Contains(v, "⚠ not saved: in memory") {
 		t.Fatalf("header:\n%s", v)
 	}
 	// Another analyst's verdict shows after the next re-run.
-	tri.SetTriage(context.Background(), data.Triage{Subject: inv("rosa.delgado@" + demo.Domain), Verdict: data.VerdictBenign})
+	tri.SetTriage(context.Background(), store.Triage{Subject: inv("rosa.delgado@" + demo.Domain), Verdict: store.VerdictBenign})
 	f.keys("esc", "+")
 	m = f.until("re-run and re-read", func(m Model) bool {
 		return m.res.Params.Baseline == 15*day && !m.runBusy && m.triageInfo().Triaged == 2

@@ -6,7 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/ui/safe"
 )
 
@@ -15,19 +15,19 @@ import (
 type verdictPicker struct {
 	open    bool
 	cursor  int
-	subject data.Subject
+	subject store.Subject
 	label   string // what the verdict is about, raw: drawn through ui/safe
 	note    string // the subject's note, kept with the new verdict
-	current data.Verdict
+	current store.Verdict
 }
 
-// pickerLetters are the one-key choices, in data.Verdicts order.
-var pickerLetters = map[string]data.Verdict{
-	"u": data.VerdictUntriaged, "b": data.VerdictBenign, "s": data.VerdictSuspicious,
-	"m": data.VerdictMalicious, "f": data.VerdictFalsePositive,
+// pickerLetters are the one-key choices, in store.Verdicts order.
+var pickerLetters = map[string]store.Verdict{
+	"u": store.VerdictUntriaged, "b": store.VerdictBenign, "s": store.VerdictSuspicious,
+	"m": store.VerdictMalicious, "f": store.VerdictFalsePositive,
 }
 
-func letterOf(v data.Verdict) string {
+func letterOf(v store.Verdict) string {
 	for l, x := range pickerLetters {
 		if x == v {
 			return l
@@ -36,36 +36,36 @@ func letterOf(v data.Verdict) string {
 	return ""
 }
 
-func newPicker(s data.Subject, label string, cur data.Triage) verdictPicker {
+func newPicker(s store.Subject, label string, cur store.Triage) verdictPicker {
 	return verdictPicker{open: true, cursor: verdictRank(cur.Verdict), subject: s, label: label, note: cur.Note, current: cur.Verdict}
 }
 
 // update returns the verdict picked, if any; it closes the picker on a pick
 // or on esc.
-func (p *verdictPicker) update(msg tea.KeyPressMsg) (data.Verdict, bool) {
+func (p *verdictPicker) update(msg tea.KeyPressMsg) (store.Verdict, bool) {
 	k := msg.String()
 	switch k {
 	case "esc", "q":
 		p.open = false
 	case "j", "down":
-		p.cursor = min(p.cursor+1, len(data.Verdicts)-1)
+		p.cursor = min(p.cursor+1, len(store.Verdicts)-1)
 	case "k", "up":
 		p.cursor = max(p.cursor-1, 0)
 	case "g", "home":
 		p.cursor = 0
 	case "G", "end":
-		p.cursor = len(data.Verdicts) - 1
+		p.cursor = len(store.Verdicts) - 1
 	case "enter", "space":
 		p.open = false
-		return data.Verdicts[p.cursor], true
+		return store.Verdicts[p.cursor], true
 	default:
 		if v, ok := pickerLetters[k]; ok {
 			p.open = false
 			return v, true
 		}
-		if len(k) == 1 && k[0] >= '1' && int(k[0]-'1') < len(data.Verdicts) {
+		if len(k) == 1 && k[0] >= '1' && int(k[0]-'1') < len(store.Verdicts) {
 			p.open = false
-			return data.Verdicts[k[0]-'1'], true
+			return store.Verdicts[k[0]-'1'], true
 		}
 	}
 	return "", false
@@ -76,7 +76,7 @@ func (p verdictPicker) view(st Styles, width, height int) string {
 	lines := []string{
 		st.PaneTitle.Render("▶ Verdict for ") + safe.StyledLine(p.label, max(width-16, 1), rf(st.Value), rf(st.Marker)),
 	}
-	for i, v := range data.Verdicts {
+	for i, v := range store.Verdicts {
 		mark := "  "
 		if i == p.cursor {
 			mark = "▶ "

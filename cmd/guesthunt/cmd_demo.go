@@ -9,6 +9,8 @@ import (
 
 	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/data/demo"
+	"github.com/guesthunt/guesthunt/data/formats"
+	"github.com/guesthunt/guesthunt/data/store"
 )
 
 func newDemoCommand(io streams) *cobra.Command {
@@ -23,7 +25,7 @@ func newDemoCommand(io streams) *cobra.Command {
   guesthunt demo --format parquet --out demo.parquet`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := data.ParseFormat(format)
+			f, err := formats.ParseFormat(format)
 			if err != nil {
 				return usageError{err}
 			}
@@ -32,23 +34,23 @@ func newDemoCommand(io streams) *cobra.Command {
 			}
 			recs := demo.Tenant(seed)
 			if out != "" && out != "-" {
-				if err := data.WriteFile(out, f, recs); err != nil {
+				if err := store.WriteFile(out, f, recs); err != nil {
 					return err
 				}
 				fmt.Fprintf(io.err, "wrote %d records as %s to %s\n", len(recs), f, io.safe(out))
 				return nil
 			}
-			if f == data.FormatParquet {
+			if f == formats.FormatParquet {
 				return usagef("parquet needs --out PATH")
 			}
 			w := bufio.NewWriter(io.out)
-			if err := data.WriteRecords(w, f, recs); err != nil {
+			if err := formats.WriteRecords(w, f, recs); err != nil {
 				return err
 			}
 			return w.Flush()
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", string(data.FormatLANDJSON), fmt.Sprintf("export format: %v", data.Formats))
+	cmd.Flags().StringVar(&format, "format", string(formats.FormatLANDJSON), fmt.Sprintf("export format: %v", formats.Formats))
 	cmd.Flags().Int64Var(&seed, "seed", 1, "seed of the generated tenant (the same seed gives the same data)")
 	cmd.Flags().StringVar(&out, "out", "", "file to write (default: standard output)")
 	cmd.Flags().IntVar(&events, "events", 0, "instead of the demo tenant, N events of a large synthetic tenant (benchmarks; line formats only)")
@@ -56,8 +58,8 @@ func newDemoCommand(io streams) *cobra.Command {
 }
 
 // writeBulk streams a large synthetic tenant in chunks, for benchmarks.
-func writeBulk(io streams, f data.Format, seed int64, events int, out string) error {
-	if f != data.FormatLANDJSON && f != data.FormatGraphNDJSON && f != data.FormatDiag {
+func writeBulk(io streams, f formats.Format, seed int64, events int, out string) error {
+	if f != formats.FormatLANDJSON && f != formats.FormatGraphNDJSON && f != formats.FormatDiag {
 		return usagef("--events works with the line formats la-ndjson, graph-ndjson and diag")
 	}
 	dst := io.out
@@ -72,7 +74,7 @@ func writeBulk(io streams, f data.Format, seed int64, events int, out string) er
 	w := bufio.NewWriterSize(dst, 1<<20)
 	chunk := make([]data.Record, 0, 10000)
 	flush := func() error {
-		err := data.WriteRecords(w, f, chunk)
+		err := formats.WriteRecords(w, f, chunk)
 		chunk = chunk[:0]
 		return err
 	}

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/spf13/cobra"
-
+	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/hunt"
+	"github.com/spf13/cobra"
 )
 
 type huntFlags struct {
@@ -121,7 +121,7 @@ func summarize(res *hunt.Result) string {
 		fold = "fold-case ON (not Kusto's !in)"
 	}
 	return fmt.Sprintf("as-of %s, baseline %s [%s .. %s], window %s (%s .. %s], %s: %d alert rows from %d inviters in %s",
-		hunt.FormatTime(res.AsOf), hunt.FormatTimespan(res.Params.Baseline), hunt.FormatTime(res.BaselineFrom),
-		hunt.FormatTime(res.BaselineTo), hunt.FormatTimespan(res.Params.Window), hunt.FormatTime(res.WindowFrom),
-		hunt.FormatTime(res.WindowTo), fold, len(res.Rows), len(inviters), res.Elapsed.Round(time.Microsecond))
+		data.FormatTime(res.AsOf), hunt.FormatTimespan(res.Params.Baseline), data.FormatTime(res.BaselineFrom),
+		data.FormatTime(res.BaselineTo), hunt.FormatTimespan(res.Params.Window), data.FormatTime(res.WindowFrom),
+		data.FormatTime(res.WindowTo), fold, len(res.Rows), len(inviters), res.Elapsed.Round(time.Microsecond))
 }

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/store"
 )
 
 func newLoadCommand(io streams) *cobra.Command {
@@ -24,12 +24,12 @@ func newLoadCommand(io streams) *cobra.Command {
 			if df.db == "" {
 				return usagef("load needs --db FILE: the case file to keep the data in")
 			}
-			store, err := data.Open(df.db)
+			st, err := store.Open(df.db)
 			if err != nil {
 				return usageError{err}
 			}
-			defer store.Close()
-			report, loadErr := store.Load(cmd.Context(), args, data.LoadOptions{Strict: df.strict, Stdin: io.in})
+			defer st.Close()
+			report, loadErr := st.Load(cmd.Context(), args, store.LoadOptions{Strict: df.strict, Stdin: io.in})
 			if format == "json" {
 				enc := json.NewEncoder(io.out)
 				enc.SetIndent("", "  ")

@@ -8,14 +8,14 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/hunt"
 )
 
 // triageLoader reads the verdicts recorded for a data set; the report
 // command takes it as a parameter so tests (and the lead's wiring) can
 // supply their own.
-type triageLoader func(ctx context.Context, ds *dataset) (map[data.Subject]data.Triage, error)
+type triageLoader func(ctx context.Context, ds *dataset) (map[store.Subject]store.Triage, error)
 
 func newReportCommand(io streams) *cobra.Command {
 	return newReportCommandWith(io, loadTriage)
@@ -89,7 +89,7 @@ func runReport(cmd *cobra.Command, io streams, hf huntFlags, df dataFlags, args 
 
 // loadTriage returns the verdicts recorded for the data set: in its case
 // file, or in the state-directory case file for the same set of exports.
-func loadTriage(ctx context.Context, ds *dataset) (map[data.Subject]data.Triage, error) {
+func loadTriage(ctx context.Context, ds *dataset) (map[store.Subject]store.Triage, error) {
 	return ds.store.Triages(ctx)
 }
 

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/data/demo"
+	"github.com/guesthunt/guesthunt/data/store"
 )
 
 func TestKQLCommand(t *testing.T) {
@@ -90,9 +90,9 @@ func TestReportMarkdownDemo(t *testing.T) {
 
 func TestReportWithVerdicts(t *testing.T) {
 	jonas := "jonas.berg@" + demo.Domain
-	loader := func(context.Context, *dataset) (map[data.Subject]data.Triage, error) {
-		return map[data.Subject]data.Triage{
-			{Kind: data.SubjectInviter, Key: jonas}: {Verdict: data.VerdictMalicious, Note: "user denies | <b>it</b>", Analyst: "ana"},
+	loader := func(context.Context, *dataset) (map[store.Subject]store.Triage, error) {
+		return map[store.Subject]store.Triage{
+			{Kind: store.SubjectInviter, Key: jonas}: {Verdict: store.VerdictMalicious, Note: "user denies | <b>it</b>", Analyst: "ana"},
 		}, nil
 	}
 	var out, errb bytes.Buffer
@@ -108,7 +108,7 @@ func TestReportWithVerdicts(t *testing.T) {
 		}
 	}
 
-	failing := func(context.Context, *dataset) (map[data.Subject]data.Triage, error) {
+	failing := func(context.Context, *dataset) (map[store.Subject]store.Triage, error) {
 		return nil, errors.New("triage table unreadable")
 	}
 	cmd = newReportCommandWith(streams{in: strings.NewReader(""), out: &out, err: &errb}, failing)
@@ -167,13 +167,13 @@ func TestReportReadsVerdictsFromCaseFile(t *testing.T) {
 	if r := runCLI(t, "", "load", export, "--db", caseFile); r.code != exitOK {
 		t.Fatalf("load: %s", r.stderr)
 	}
-	st, err := data.Open(caseFile)
+	st, err := store.Open(caseFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = st.SetTriage(context.Background(), data.Triage{
-		Subject: data.Subject{Kind: data.SubjectInviter, Key: "jonas.berg@northwindtraders.example"},
-		Verdict: data.VerdictMalicious, Note: "burst from 203.0.113.66", Analyst: "tester"})
+	_, err = st.SetTriage(context.Background(), store.Triage{
+		Subject: store.Subject{Kind: store.SubjectInviter, Key: "jonas.berg@northwindtraders.example"},
+		Verdict: store.VerdictMalicious, Note: "burst from 203.0.113.66", Analyst: "tester"})
 	st.Close()
 	if err != nil {
 		t.Fatal(err)

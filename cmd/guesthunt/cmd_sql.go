@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/hunt"
 )
 
@@ -32,7 +32,7 @@ func newSQLCommand(io streams) *cobra.Command {
 				return usageError{err}
 			}
 			if res.Truncated {
-				fmt.Fprintf(io.err, "note: only the first %d rows are shown; add a LIMIT or aggregate\n", data.MaxQueryRows)
+				fmt.Fprintf(io.err, "note: only the first %d rows are shown; add a LIMIT or aggregate\n", store.MaxQueryRows)
 			}
 			return writeTable(io, format, hunt.Table{Columns: res.Columns, Rows: res.Rows}, 0)
 		},

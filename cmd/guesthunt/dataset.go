@@ -7,8 +7,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/data/demo"
+	"github.com/guesthunt/guesthunt/data/formats"
+	"github.com/guesthunt/guesthunt/data/store"
 )
 
 // dataFlags select the data a command works on: files, a case file, or
@@ -21,44 +22,44 @@ type dataFlags struct {
 
 // dataset is an open store and what was loaded into it.
 type dataset struct {
-	store  *data.Store
-	report data.LoadReport
+	store  *store.Store
+	report store.LoadReport
 	demo   bool
 }
 
 // openDataset opens the store and loads paths into it, reporting the load on
 // stderr. It is a usage error when nothing at all could be loaded.
 func openDataset(ctx context.Context, io streams, df dataFlags, paths []string) (*dataset, error) {
-	store, err := data.Open(df.db)
+	st, err := store.Open(df.db)
 	if err != nil {
 		return nil, usageError{err}
 	}
-	ds := &dataset{store: store}
+	ds := &dataset{store: st}
 	switch {
 	case len(paths) > 0:
-		ds.report, err = store.Load(ctx, paths, data.LoadOptions{Strict: df.strict, Stdin: io.in})
+		ds.report, err = st.Load(ctx, paths, store.LoadOptions{Strict: df.strict, Stdin: io.in})
 		ds.report.WriteText(io.err, io.safe)
 		if err != nil {
-			store.Close()
-			if errors.Is(err, data.ErrStrict) {
+			st.Close()
+			if errors.Is(err, store.ErrStrict) {
 				return nil, usageError{err}
 			}
 			return nil, err
 		}
 	case df.db == "":
 		ds.demo = true
-		if err := loadDemo(ctx, store, df.seed); err != nil {
-			store.Close()
+		if err := loadDemo(ctx, st, df.seed); err != nil {
+			st.Close()
 			return nil, err
 		}
 	}
-	events, err := store.EventCount(ctx)
+	events, err := st.EventCount(ctx)
 	if err != nil {
-		store.Close()
+		st.Close()
 		return nil, err
 	}
 	if events == 0 {
-		store.Close()
+		st.Close()
 		if len(paths) > 0 {
 			return nil, usagef("nothing could be loaded from %d path(s)", len(paths))
 		}
@@ -69,17 +70,17 @@ func openDataset(ctx context.Context, io streams, df dataFlags, paths []string) 
 
 // loadDemo writes the demo tenant as a Log Analytics export to a temp file
 // and loads that, so the detail view can show its records like any export's.
-func loadDemo(ctx context.Context, store *data.Store, seed int64) error {
+func loadDemo(ctx context.Context, st *store.Store, seed int64) error {
 	dir, err := os.MkdirTemp("", "guesthunt-demo-*")
 	if err != nil {
 		return err
 	}
 	path := filepath.Join(dir, fmt.Sprintf("demo-tenant-seed%d.ndjson", seed))
-	if err := data.WriteFile(path, data.FormatLANDJSON, demo.Tenant(seed)); err != nil {
+	if err := store.WriteFile(path, formats.FormatLANDJSON, demo.Tenant(seed)); err != nil {
 		return fmt.Errorf("write demo tenant: %w", err)
 	}
-	store.RemoveOnClose(dir)
-	report, err := store.Load(ctx, []string{path}, data.LoadOptions{Strict: true})
+	st.RemoveOnClose(dir)
+	report, err := st.Load(ctx, []string{path}, store.LoadOptions{Strict: true})
 	if err != nil {
 		return fmt.Errorf("load demo tenant: %w", err)
 	}
@@ -100,7 +101,7 @@ func triageHome(ctx context.Context, ds *dataset, df dataFlags, paths []string) 
 	case ds.demo:
 		return "not saved: demo tenant (use --db to keep verdicts)", false
 	}
-	path, err := data.StateCasePath(paths)
+	path, err := store.StateCasePath(paths)
 	if err != nil {
 		return "not saved: " + err.Error(), false
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/hunt"
 	"github.com/guesthunt/guesthunt/ui"
 )
@@ -91,7 +91,7 @@ func analystName() string {
 // exportReport writes the Markdown incident report for the result on screen
 // into the working directory, named after the as-of instant.
 func exportReport(ds *dataset, df dataFlags, args []string) ui.ExportFunc {
-	return func(ctx context.Context, res *hunt.Result, triage map[data.Subject]data.Triage) (string, error) {
+	return func(ctx context.Context, res *hunt.Result, triage map[store.Subject]store.Triage) (string, error) {
 		meta, err := reportMeta(ctx, ds, df, args)
 		if err != nil {
 			return "", err

@@ -30,16 +30,7 @@ func Text(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 8)
-	walk(s, false, func(text, _ string, _ bool) { b.WriteString(text) })
-	return b.String()
-}
-
-// Block is Text for multi-line content (a pretty-printed record): '\n' is kept
-// as a line break, everything else (CR included) is marked as in Text.
-func Block(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	walk(s, true, func(text, _ string, _ bool) { b.WriteString(text) })
+	walk(s, func(text, _ string, _ bool) { b.WriteString(text) })
 	return b.String()
 }
 
@@ -53,14 +44,14 @@ func Segments(s string) []Segment {
 		return []Segment{{Text: s, Raw: s}}
 	}
 	var segs []Segment
-	walk(s, false, func(text, raw string, marker bool) {
+	walk(s, func(text, raw string, marker bool) {
 		segs = append(segs, Segment{Text: text, Raw: raw, Marker: marker})
 	})
 	return segs
 }
 
 // walk calls emit for each maximal plain run and for each marked rune or byte.
-func walk(s string, keepNewline bool, emit func(text, raw string, marker bool)) {
+func walk(s string, emit func(text, raw string, marker bool)) {
 	start := 0 // start of the pending plain run
 	flush := func(end int) {
 		if end > start {
@@ -70,10 +61,6 @@ func walk(s string, keepNewline bool, emit func(text, raw string, marker bool)) 
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c >= 0x20 && c < 0x7f {
-			i++
-			continue
-		}
-		if c == '\n' && keepNewline {
 			i++
 			continue
 		}

@@ -105,14 +105,6 @@ func TestSegmentsKeepEveryByte(t *testing.T) {
 	}
 }
 
-func TestBlockKeepsNewlinesOnly(t *testing.T) {
-	got := Block("{\r\n  \"a\": \"\x1b[31m\"\n}")
-	want := "{␍\n  \"a\": \"␛[31m\"\n}"
-	if got != want {
-		t.Fatalf("Block = %q, want %q", got, want)
-	}
-}
-
 func TestLine(t *testing.T) {
 	cases := []struct {
 		in    string

@@ -1,0 +1,303 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/guesthunt/guesthunt/data/formats"
+)
+
+// LoadOptions tune a load.
+type LoadOptions struct {
+	// Strict stops the load at the first file with a rejected record or a
+	// read error; that file is rolled back (files before it stay loaded).
+	Strict bool
+	// Stdin is what the path "-" reads (os.Stdin when nil).
+	Stdin io.Reader
+}
+
+// ErrStrict is wrapped by the error a strict load stops with.
+var ErrStrict = errors.New("strict load stopped")
+
+// Load reads every path (files, directories walked recursively, "-" for
+// standard input) into the store. Problems with single files or records are
+// reported in the LoadReport and do not stop the load; the error is for
+// failures of the database itself, a cancelled context, or --strict.
+func (s *Store) Load(ctx context.Context, paths []string, opt LoadOptions) (LoadReport, error) {
+	start := time.Now()
+	var report LoadReport
+	inputs, problems := s.expandInputs(paths, opt.Stdin)
+	report.Files = append(report.Files, problems...)
+	if opt.Strict && len(problems) > 0 {
+		report.Elapsed = time.Since(start)
+		return report, fmt.Errorf("%w: %s: %s", ErrStrict, problems[0].Path, problems[0].Error)
+	}
+	for _, in := range inputs {
+		if err := ctx.Err(); err != nil {
+			return report, err
+		}
+		fr, err := s.loadFile(ctx, in, opt)
+		report.Files = append(report.Files, fr)
+		if err != nil {
+			report.Elapsed = time.Since(start)
+			return report, err
+		}
+	}
+	report.Elapsed = time.Since(start)
+	return report, nil
+}
+
+// sourceFile is one file to load: where it is, and the name to report.
+type sourceFile struct {
+	path    string // on disk
+	display string // as the analyst named it ("-" for standard input)
+}
+
+func (s *Store) loadFile(ctx context.Context, in sourceFile, opt LoadOptions) (FileReport, error) {
+	start := time.Now()
+	fr := FileReport{Path: in.display}
+	info, err := os.Stat(in.path)
+	if err != nil {
+		fr.Error = err.Error()
+		return fr, strictErr(opt, fr)
+	}
+	format, compressed, utf16, err := sniffFile(in.path)
+	fr.Format, fr.Compressed = format, compressed
+	if err != nil {
+		fr.Error = err.Error()
+		return fr, strictErr(opt, fr)
+	}
+
+	s.loadMu.Lock()
+	defer s.loadMu.Unlock()
+
+	src := sourceRow{path: in.path, display: in.display, format: format, compressed: compressed, size: info.Size()}
+	if nativeFormat(format) && !utf16 { // DuckDB reads UTF-8 only
+		ok, err := s.loadNative(ctx, src, &fr)
+		if err != nil {
+			return fr, err
+		}
+		if ok {
+			fr.Elapsed = time.Since(start)
+			return fr, nil
+		}
+		// DuckDB refused the file or some record in it: read it again record by
+		// record so every bad record is named and the good ones still load.
+	}
+	if err := s.loadStreamed(ctx, src, opt, &fr); err != nil {
+		return fr, err
+	}
+	fr.Elapsed = time.Since(start)
+	if opt.Strict && (fr.Rejected > 0 || fr.Error != "") {
+		return fr, strictErr(opt, fr)
+	}
+	return fr, nil
+}
+
+func strictErr(opt LoadOptions, fr FileReport) error {
+	if !opt.Strict {
+		return nil
+	}
+	if fr.Error != "" {
+		return fmt.Errorf("%w: %s: %s", ErrStrict, fr.Path, fr.Error)
+	}
+	if len(fr.Rejections) > 0 {
+		return fmt.Errorf("%w: %s: %s", ErrStrict, fr.Location(fr.Rejections[0]), fr.Rejections[0].Reason)
+	}
+	return fmt.Errorf("%w: %s: %d records rejected", ErrStrict, fr.Path, fr.Rejected)
+}
+
+// sniffFile recognises a file's format from its content, and says whether
+// it is compressed and whether it is UTF-16 text.
+func sniffFile(path string) (format formats.Format, compressed, utf16 bool, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", false, false, err
+	}
+	defer f.Close()
+	r, compressed, err := formats.Decompress(f)
+	if err != nil {
+		return "", compressed, false, err
+	}
+	format, err = formats.DetectFormat(bufio.NewReaderSize(r, 64<<10))
+	return format, compressed, formats.IsUTF16(r), err
+}
+
+// openRecords opens a file's record stream in its format.
+func (s *Store) openRecords(ctx context.Context, path string, format formats.Format) (formats.RecordReader, io.Closer, error) {
+	if format == formats.FormatParquet {
+		return newParquetReader(ctx, s.db, path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, _, err := formats.Decompress(f)
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	rr, err := formats.NewRecordReader(format, bufio.NewReaderSize(r, 1<<20))
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return rr, f, nil
+}
+
+// sourceRow is the _Sources row of a file being loaded.
+type sourceRow struct {
+	id         int64
+	firstRow   int64
+	path       string
+	display    string
+	format     formats.Format
+	compressed bool
+	size       int64
+	via        string
+	records    int64
+}
+
+// insertEvents registers a file in _Sources and inserts its rows with one
+// statement, in one transaction. accept inspects the uncommitted rows and
+// may refuse them (the transaction is then rolled back and ok is false).
+//
+// Rows get their final rowids only at commit (inside the transaction DuckDB
+// numbers them locally), so everything keyed by rowid happens afterwards.
+func (s *Store) insertEvents(ctx context.Context, src *sourceRow, insertSQL func(sourceID int64) string,
+	accept func(tx *sql.Tx) (bool, error)) (ok bool, err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(SourceId), 0) + 1 FROM _Sources`).Scan(&src.id); err != nil {
+		return false, err
+	}
+	diskPath := src.path
+	if abs, err := filepath.Abs(src.path); err == nil && src.format != "records" {
+		diskPath = abs
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO _Sources (SourceId, Path, DiskPath, Format, Compressed, Size, Via, LoadedAt,
+		FirstRow, Records, Loaded, Duplicates, Conflicts, Rejected) VALUES (?, ?, ?, ?, ?, ?, ?, now(), -1, 0, 0, 0, 0, 0)`,
+		src.id, src.display, diskPath, string(src.format), src.compressed, src.size, src.via); err != nil {
+		return false, err
+	}
+	if insertSQL != nil {
+		if _, err := tx.ExecContext(ctx, insertSQL(src.id)); err != nil {
+			if ctx.Err() != nil {
+				return false, ctx.Err()
+			}
+			return false, &insertError{err}
+		}
+	}
+	if accept != nil {
+		if ok, err := accept(tx); !ok || err != nil {
+			return false, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return false, err
+	}
+	return true, s.fixFirstRow(ctx, src)
+}
+
+// insertError is DuckDB refusing a file's content (as opposed to failing).
+type insertError struct{ err error }
+
+func (e *insertError) Error() string { return e.err.Error() }
+func (e *insertError) Unwrap() error { return e.err }
+
+// fixFirstRow records where the file's committed rows start and checks they
+// are contiguous, which record numbers (rowid - FirstRow + 1) rely on.
+func (s *Store) fixFirstRow(ctx context.Context, src *sourceRow) error {
+	var n, minRow, maxRow sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*), min(rowid), max(rowid) FROM _Events WHERE _SourceId = ?`, src.id).
+		Scan(&n, &minRow, &maxRow); err != nil {
+		return err
+	}
+	src.firstRow = minRow.Int64
+	if n.Int64 == 0 {
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM _Events`).Scan(&src.firstRow); err != nil {
+			return err
+		}
+	} else if maxRow.Int64-minRow.Int64+1 != n.Int64 {
+		return fmt.Errorf("%s: rows landed at %d..%d, not contiguous: record numbers would be wrong", src.display, minRow.Int64, maxRow.Int64)
+	}
+	src.records = n.Int64
+	_, err := s.db.ExecContext(ctx, `UPDATE _Sources SET FirstRow = ? WHERE SourceId = ?`, src.firstRow, src.id)
+	return err
+}
+
+// finishSource excludes rejected records, deduplicates the file's rows and
+// fills in the counts, in one transaction.
+func (s *Store) finishSource(ctx context.Context, src sourceRow, rejected []rejection, fr *FileReport) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	fr.SourceID = src.id
+	fr.Via = src.via
+	fr.Records = src.records
+	for _, rj := range rejected {
+		var line any
+		if rj.line > 0 {
+			line = rj.line
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO _Excluded VALUES (?, ?, ?, ?, 'rejected', ?)`,
+			src.firstRow+rj.ordinal-1, src.id, rj.ordinal, line, rj.reason); err != nil {
+			return err
+		}
+		if len(fr.Rejections) < MaxRejectionsShown {
+			fr.Rejections = append(fr.Rejections, Problem{Record: rj.ordinal, Line: rj.line, Reason: rj.reason})
+		}
+	}
+	fr.Rejected = int64(len(rejected))
+	if err := dedupSource(ctx, tx, src, fr); err != nil {
+		return fmt.Errorf("%s: deduplicate: %w", src.display, err)
+	}
+	var from, to sql.NullTime
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), min(TimeGenerated), max(TimeGenerated) FROM _Events e
+		WHERE _SourceId = ? AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid)`, src.id).
+		Scan(&fr.Loaded, &from, &to); err != nil {
+		return err
+	}
+	if from.Valid {
+		fr.From, fr.To = from.Time.UTC(), to.Time.UTC()
+	}
+	var errText any
+	if fr.Error != "" {
+		errText = fr.Error
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE _Sources SET Records = ?, Loaded = ?, Duplicates = ?, Conflicts = ?, Rejected = ?,
+		MinTime = ?, MaxTime = ?, Error = ?, Done = true WHERE SourceId = ?`,
+		fr.Records, fr.Loaded, fr.Duplicates, fr.Conflicts, fr.Rejected, nullTime(fr.From), nullTime(fr.To), errText, src.id); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// abandonSource hides the rows of a file whose load failed half-way, so that
+// AuditLogs never holds events that were not checked for duplicates.
+func (s *Store) abandonSource(src sourceRow, cause error) {
+	ctx := context.Background()
+	s.db.ExecContext(ctx, `INSERT INTO _Excluded SELECT e.rowid, e._SourceId, e.rowid - ? + 1, NULL, 'failed', ?
+		FROM _Events e WHERE e._SourceId = ? AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid)`,
+		src.firstRow, "load failed: "+cause.Error(), src.id)
+	s.db.ExecContext(ctx, `UPDATE _Sources SET Loaded = 0, Error = ?, Done = true WHERE SourceId = ?`, "load failed: "+cause.Error(), src.id)
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}

@@ -1,0 +1,118 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Environment of the child process TestTriageSurvivesKill starts.
+const (
+	helperEnvPath = "GUESTHUNT_TRIAGE_HELPER_PATH" // the file to write the verdict to
+	helperEnvMode = "GUESTHUNT_TRIAGE_HELPER_MODE" // "db": a case file; "attach": in memory + attached file
+)
+
+// TestTriageHelperProcess is not a test: it is the child that
+// TestTriageSurvivesKill kills. It saves one verdict, says so, and waits to
+// be killed, never closing the database.
+func TestTriageHelperProcess(t *testing.T) {
+	path := os.Getenv(helperEnvPath)
+	if path == "" {
+		t.Skip("helper process for TestTriageSurvivesKill")
+	}
+	fail := func(err error) {
+		fmt.Println("error:", err)
+		os.Exit(3)
+	}
+	ctx := context.Background()
+	var s *Store
+	var err error
+	if os.Getenv(helperEnvMode) == "attach" {
+		if s, err = Open(""); err == nil {
+			err = s.AttachTriage(ctx, path)
+		}
+	} else {
+		s, err = Open(path)
+	}
+	if err != nil {
+		fail(err)
+	}
+	if _, err := s.SetTriage(ctx, Triage{Subject: alice, Verdict: VerdictMalicious, Note: "kill -9 me", Analyst: "child"}); err != nil {
+		fail(err)
+	}
+	fmt.Println("saved")
+	time.Sleep(2 * time.Minute)
+	os.Exit(4) // the parent should have killed us long before
+}
+
+func TestTriageSurvivesKill(t *testing.T) {
+	for _, mode := range []string{"db", "attach"} {
+		t.Run(mode, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "case.duckdb")
+			cmd := exec.Command(os.Args[0], "-test.run=^TestTriageHelperProcess$")
+			cmd.Env = append(os.Environ(), helperEnvPath+"="+path, helperEnvMode+"="+mode)
+			cmd.Stderr = os.Stderr
+			out, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer cmd.Process.Kill()
+			lines := make(chan string)
+			go func() {
+				sc := bufio.NewScanner(out)
+				for sc.Scan() {
+					lines <- sc.Text()
+				}
+				close(lines)
+			}()
+			timeout := time.After(60 * time.Second)
+		wait:
+			for {
+				select {
+				case line, ok := <-lines:
+					if !ok {
+						t.Fatal("child exited without saving")
+					}
+					if line == "saved" {
+						break wait
+					}
+					if strings.HasPrefix(line, "error:") {
+						t.Fatal(line)
+					}
+				case <-timeout:
+					t.Fatal("child did not save within 60 s")
+				}
+			}
+			if err := cmd.Process.Kill(); err != nil { // SIGKILL: no deferred code, no Close, no checkpoint
+				t.Fatal(err)
+			}
+			cmd.Wait()
+			if fi, err := os.Stat(path + ".wal"); err == nil {
+				t.Logf("write-ahead log left by the killed child: %d bytes", fi.Size())
+			}
+
+			var s *Store
+			if mode == "attach" {
+				s = openTestStore(t, "")
+				if err := s.AttachTriage(context.Background(), path); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				s = openTestStore(t, path)
+			}
+			got := mustTriages(t, s)[alice]
+			if got.Verdict != VerdictMalicious || got.Note != "kill -9 me" || got.Analyst != "child" || got.Seq != 1 {
+				t.Errorf("after kill -9: %+v", got)
+			}
+		})
+	}
+}
