@@ -26,6 +26,15 @@ const detectMaxLines = 100
 // expectedExports is said in every "not an export" error.
 const expectedExports = "expected Log Analytics rows, Graph directoryAudits or diagnostic-settings records"
 
+// supportedJSONShapes follows expectedExports when JSON of another shape is
+// refused: one short line a shape.
+const supportedJSONShapes = `; supported JSON shapes:
+  Log Analytics rows {"TimeGenerated":...,"OperationName":...}, one a line or in [...]
+  Log Analytics query API {"tables":[{"columns":[...],"rows":[...]}]}
+  Kusto REST v1 {"Tables":[...]} or v2 [{"FrameType":"DataSetHeader"},...]
+  Graph directoryAudits {"value":[...]}, [...], one a line, or PowerShell ConvertTo-Json output
+  diagnostic settings {"time","operationName","properties"}, one a line or in {"records":[...]}`
+
 // DetectFormat recognises an export's format from its content only, without
 // consuming anything from br (it peeks). Content it does not recognise gives
 // an error wrapping ErrNotAuditLog that says what it saw.
@@ -86,6 +95,7 @@ const (
 	kindLAAPI       // {"tables":[...]}
 	kindGraphPage   // {"value":[...]}
 	kindDiagRecords // {"records":[...]}
+	kindKustoV1     // {"Tables":[...]}
 )
 
 // objectKeys is what a look at an object's members found.
@@ -109,6 +119,8 @@ func (o objectKeys) has(name string) bool {
 // operationName), LA rows before Graph records (LA has ActivityDateTime too).
 func (o objectKeys) kind() jsonKind {
 	switch {
+	case o.envelope == "Tables":
+		return kindKustoV1
 	case strings.EqualFold(o.envelope, "tables"):
 		return kindLAAPI
 	case strings.EqualFold(o.envelope, "value"), o.has("@odata.context"):
@@ -123,6 +135,19 @@ func (o objectKeys) kind() jsonKind {
 		return kindGraphRecord
 	}
 	return kindUnknown
+}
+
+// pascal says the record is spelled as PowerShell writes .NET objects.
+func (o objectKeys) pascal() bool {
+	exact := func(name string) bool {
+		for _, k := range o.keys {
+			if k == name {
+				return true
+			}
+		}
+		return false
+	}
+	return (exact("ActivityDateTime") || exact("ActivityDisplayName")) && !exact("activityDateTime") && !exact("activityDisplayName")
 }
 
 func (o objectKeys) laColumns() int {
@@ -197,6 +222,16 @@ func detectJSONObjects(text []byte) (Format, error) {
 	dec := json.NewDecoder(bytes.NewReader(text))
 	dec.Token() // the opening brace, known to be there
 	keys, err := scanObjectKeys(dec)
+	if k := keys.kind(); (k == kindLARow || k == kindGraphRecord) && prettyPrinted(text) {
+		// A bare record written by ConvertTo-Json: read as an array would be.
+		switch {
+		case k == kindLARow:
+			return FormatLAJSON, nil
+		case keys.pascal():
+			return FormatGraphPS, nil
+		}
+		return FormatGraphExtractor, nil
+	}
 	if f, ok := objectFormat(keys.kind()); ok {
 		return f, nil
 	}
@@ -208,7 +243,37 @@ func detectJSONObjects(text []byte) (Format, error) {
 	if errors.As(err, &syntax) && len(keys.keys) == 0 {
 		return "", notAuditLog(fmt.Sprintf("invalid JSON at byte %d: %v", syntax.Offset, err))
 	}
-	return "", notAuditLog(fmt.Sprintf("JSON object with keys %v; %s", keys, expectedExports))
+	return "", notAuditLog(fmt.Sprintf("JSON object with keys %v; %s%s", keys, expectedExports, supportedJSONShapes))
+}
+
+// prettyPrinted says the first value of text spans lines rather than being
+// one line of NDJSON. A value cut off by the peek limit whose first line is
+// not whole counts as spanning lines.
+func prettyPrinted(text []byte) bool {
+	first := text
+	if i := bytes.IndexByte(first, '\n'); i >= 0 {
+		first = first[:i]
+	}
+	if json.Valid(bytes.TrimSpace(first)) {
+		return false
+	}
+	var raw json.RawMessage
+	err := json.NewDecoder(bytes.NewReader(text)).Decode(&raw)
+	if err != nil {
+		return isTruncation(err)
+	}
+	return bytes.IndexByte(raw, '\n') >= 0
+}
+
+// moreDocuments says another JSON value follows the first one in text.
+func moreDocuments(text []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(text))
+	var raw json.RawMessage
+	if dec.Decode(&raw) != nil {
+		return false
+	}
+	_, err := dec.Token()
+	return err == nil
 }
 
 func objectFormat(k jsonKind) (Format, bool) {
@@ -225,6 +290,8 @@ func objectFormat(k jsonKind) (Format, bool) {
 		return FormatGraph, true
 	case kindDiagRecords:
 		return FormatDiagRecords, true
+	case kindKustoV1:
+		return FormatKustoV1, true
 	}
 	return "", false
 }
@@ -266,22 +333,31 @@ func detectJSONArray(text []byte) (Format, error) {
 	case tok == json.Delim(']'):
 		return FormatLAJSON, nil // no records; any array reader would say the same
 	case tok != json.Delim('{'):
-		return "", notAuditLog(fmt.Sprintf("JSON array whose first element is %s; %s", describeToken(tok), expectedExports))
+		return "", notAuditLog(fmt.Sprintf("JSON array whose first element is %s; %s%s", describeToken(tok), expectedExports, supportedJSONShapes))
 	}
 	keys, err := scanObjectKeys(dec)
 	var syntax *json.SyntaxError
 	if errors.As(err, &syntax) && len(keys.keys) == 0 {
 		return "", notAuditLog(fmt.Sprintf("invalid JSON at byte %d: %v", syntax.Offset, err))
 	}
+	if keys.has("FrameType") {
+		return FormatKustoV2, nil
+	}
 	switch keys.kind() {
 	case kindLARow:
 		return FormatLAJSON, nil
 	case kindGraphRecord:
+		switch {
+		case keys.pascal():
+			return FormatGraphPS, nil
+		case moreDocuments(text):
+			return FormatGraphExtractor, nil
+		}
 		return FormatGraphArray, nil
 	case kindDiagRecord:
 		return "", notAuditLog("JSON array of diagnostic-settings records; expected them one a line or in {\"records\":[...]}")
 	}
-	return "", notAuditLog(fmt.Sprintf("JSON array whose first element has keys %v; %s", keys, expectedExports))
+	return "", notAuditLog(fmt.Sprintf("JSON array whose first element has keys %v; %s%s", keys, expectedExports, supportedJSONShapes))
 }
 
 // detectCSV classifies text by its first line as a CSV header.

@@ -61,8 +61,17 @@ func FuzzLAArray(f *testing.F) {
 		"[]", "[", "[1,{},null]", `[{"TimeGenerated":"2024-01-01T00:00:00Z"}] x`, "[{\"TimeGenerated\":\"2024-01-01\"},")
 }
 
+func FuzzKustoV2(f *testing.F) {
+	fuzzJSONReader(f, newKustoV2Reader, nil,
+		`[{"FrameType":"DataSetHeader"},{"FrameType":"DataTable","TableKind":"PrimaryResult","Columns":[{"ColumnName":"TimeGenerated"}],"Rows":[["2024-01-01"],["x" 1],["2024-01-02"]]}]`,
+		`[{"FrameType":"TableHeader","TableId":1,"TableKind":"PrimaryResult","Columns":[{"ColumnName":"TimeGenerated"}]},`+
+			`{"FrameType":"TableFragment","TableId":1,"Rows":[["2024-01-01"]]},{"FrameType":"TableCompletion","TableId":1,"RowCount":1}]`,
+		`[]`, `[{"FrameType":"DataTable","Rows":[[1]],"Columns":[]}]`)
+}
+
 func FuzzLAAPI(f *testing.F) {
 	fuzzJSONReader(f, newLAAPIReader, []string{"la_api.json"},
+		`{"Tables":[{"TableName":"Table_0","Columns":[{"ColumnName":"TimeGenerated","DataType":"DateTime"}],"Rows":[["2024-01-01"],[1 2],["2024-01-02"]]}]}`,
 		`{"tables":[]}`, `{"tables":[{"name":"Stats","columns":[{"name":"x"}],"rows":[[1]]}]}`,
 		`{"tables":[{"columns":[{"name":"TimeGenerated"}],"rows":[["2024-01-01"],[1,2],{}]}]}`,
 		`{"tables":[{"rows":[[1]],"columns":[]}]}`)
@@ -75,7 +84,12 @@ func FuzzGraphPage(f *testing.F) {
 
 func FuzzGraphArray(f *testing.F) {
 	fuzzJSONReader(f, newGraphArrayReader, []string{"graph_array.json"},
-		"[]", `[{"ActivityDateTime":"2024-01-01T00:00:00Z","initiatedBy":"x"}]`)
+		"[]", `[{"ActivityDateTime":"2024-01-01T00:00:00Z","initiatedBy":"x"}]`,
+		// Extractor-Suite: appended pages and bare records, BOM, CRLF; damage between them.
+		"\ufeff{\r\n  \"activityDateTime\": \"2024-01-01T00:00:00Z\"\r\n}\r\n[\r\n  {\"activityDateTime\": \"2024-01-01\"}\r\n]\r\n",
+		`[{"activityDateTime":"2024-01-01T00:00:00Z","id":"a" x},{"activityDateTime":"2024-01-01T00:00:00Z","targetResources":[{"activityDateTime":"x"}]}] junk {"activityDateTime":"2024-01-01T00:00:00Z"}`,
+		// Graph PowerShell SDK: PascalCase, bags, /Date(ms)/.
+		`{"ActivityDateTime":"\/Date(1694066603829+0200)\/","InitiatedBy":{"User":{"IPAddress":"1","AdditionalProperties":{"roles":[]}},"AdditionalProperties":{}}}`)
 }
 
 func FuzzGraphNDJSON(f *testing.F) {
@@ -113,6 +127,53 @@ func FuzzDetectFormat(f *testing.F) {
 		}
 		if rest, _ := io.ReadAll(br); !bytes.Equal(rest, input) {
 			t.Fatal("DetectFormat consumed input")
+		}
+	})
+}
+
+// FuzzSplitter checks the byte-level splitter against encoding/json: a value
+// it accepts is valid JSON, one it refuses as damaged is not, and where it
+// says the damage is, the prefix before it is still a prefix of some valid
+// JSON (the damage is not reported early).
+func FuzzSplitter(f *testing.F) {
+	for _, s := range []string{`{"a":[1,2,{"b":null}],"c":"\u00e9\n"}`, `[1,-0.5e+3,true,false,null]`, `"x`, `{"a" 1}`,
+		`{"a":"b\x"}`, `01`, `-`, `1.`, `[1,]`, `{,}`, "\"\t\"", `{"a":1}}`, `[[[[`, ` 12 `} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, input []byte) {
+		s := newSplitter(bytes.NewReader(input), 0)
+		start, err := s.scanValue()
+		var d *syntaxDamage
+		switch {
+		case err == nil:
+			end := s.offset(s.pos)
+			if !json.Valid(input[start:end]) {
+				t.Fatalf("accepted invalid JSON %q", input[start:end])
+			}
+			rest := bytes.TrimLeft(input[end:], " \t\r\n")
+			if len(rest) == 0 != json.Valid(input) {
+				t.Fatalf("whole input %q: valid %v, but the splitter left %q", input, json.Valid(input), rest)
+			}
+		case errors.As(err, &d):
+			if json.Valid(input) {
+				t.Fatalf("refused valid JSON %q: %v", input, err)
+			}
+			if d.off < start || d.off > int64(len(input)) {
+				t.Fatalf("damage offset %d outside the input", d.off)
+			}
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			if json.Valid(input) {
+				t.Fatalf("valid JSON %q said to be cut off", input)
+			}
+		default:
+			t.Fatalf("unexpected error %v", err)
+		}
+		// Positions never panic and count lines right.
+		if end := s.offset(len(s.buf)); end > 0 {
+			p := s.posAt(end, false)
+			if want := int64(1 + bytes.Count(input[:end], []byte("\n"))); p.Line != want {
+				t.Fatalf("line %d at offset %d, want %d", p.Line, end, want)
+			}
 		}
 	})
 }

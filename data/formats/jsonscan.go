@@ -21,10 +21,11 @@ import (
 
 const byteOrderMark = "\xef\xbb\xbf"
 
-// valueSource yields the raw text of each record in file order and the line
-// it starts on. io.EOF ends the stream; any other error is fatal.
+// valueSource yields the raw text of each record in file order and where it
+// starts (Column 0 when only the line is known). io.EOF ends the stream; a
+// *damagedSpan stands for one unreadable record; any other error is fatal.
 type valueSource interface {
-	next() (raw []byte, line int64, err error)
+	next() (raw []byte, pos jsonPos, err error)
 }
 
 // jsonRecordReader is the RecordReader of every JSON format.
@@ -35,20 +36,27 @@ type jsonRecordReader struct {
 }
 
 func (r *jsonRecordReader) Next() (RawRecord, data.Record, error) {
-	raw, line, err := r.src.next()
+	raw, pos, err := r.src.next()
+	var span *damagedSpan
+	if errors.As(err, &span) {
+		r.ordinal++
+		rr := RawRecord{Ordinal: r.ordinal, Line: span.start.Line, Column: span.start.Column, Offset: span.start.Offset, Raw: span.raw}
+		return rr, data.Record{}, &RecordError{Ordinal: r.ordinal, Line: span.start.Line, Column: span.start.Column,
+			Offset: span.start.Offset, Reason: span.Error()}
+	}
 	if err != nil {
 		return RawRecord{}, data.Record{}, err
 	}
 	r.ordinal++
-	rr := RawRecord{Ordinal: r.ordinal, Line: line, Raw: raw}
+	rr := RawRecord{Ordinal: r.ordinal, Line: pos.Line, Column: pos.Column, Offset: pos.Offset, Raw: raw}
 	rec, err := r.toRecord(raw)
 	var skip *SkipError
 	if errors.As(err, &skip) {
-		skip.Ordinal, skip.Line = r.ordinal, line
+		skip.Ordinal, skip.Line = r.ordinal, pos.Line
 		return rr, data.Record{}, skip
 	}
 	if err != nil {
-		return rr, data.Record{}, &RecordError{Ordinal: r.ordinal, Line: line, Reason: err.Error()}
+		return rr, data.Record{}, &RecordError{Ordinal: r.ordinal, Line: pos.Line, Column: pos.Column, Offset: pos.Offset, Reason: err.Error()}
 	}
 	return rr, rec, nil
 }
@@ -65,8 +73,12 @@ func jsonReaderFor(f Format, r io.Reader) RecordReader {
 		return newLAAPIReader(r)
 	case FormatGraph:
 		return newGraphPageReader(r)
-	case FormatGraphArray:
+	case FormatGraphArray, FormatGraphExtractor, FormatGraphPS:
 		return newGraphArrayReader(r)
+	case FormatKustoV1:
+		return newKustoV1Reader(r)
+	case FormatKustoV2:
+		return newKustoV2Reader(r)
 	case FormatGraphNDJSON:
 		return newGraphNDJSONReader(r)
 	case FormatDiag:
@@ -89,14 +101,14 @@ func newLineSource(r io.Reader) *lineSource {
 	return &lineSource{br: bufio.NewReaderSize(r, 64<<10)}
 }
 
-func (s *lineSource) next() ([]byte, int64, error) {
+func (s *lineSource) next() ([]byte, jsonPos, error) {
 	for s.err == nil {
 		b, err := s.br.ReadBytes('\n')
 		if err != nil {
 			if err != io.EOF {
 				// A partial last line is not a record: the read error explains what happened.
 				s.err = fmt.Errorf("reading line %d: %w", s.line+1, err)
-				return nil, 0, s.err
+				return nil, jsonPos{}, s.err
 			}
 			s.err = io.EOF
 			if len(b) == 0 {
@@ -111,128 +123,14 @@ func (s *lineSource) next() ([]byte, int64, error) {
 		if len(bytes.TrimLeft(b, " \t\r\n")) == 0 {
 			continue
 		}
-		return b, s.line, nil
+		return b, jsonPos{Line: s.line}, nil
 	}
-	return nil, 0, s.err
+	return nil, jsonPos{}, s.err
 }
 
 func trimLineEnd(b []byte) []byte {
 	b = bytes.TrimSuffix(b, []byte("\n"))
 	return bytes.TrimSuffix(b, []byte("\r"))
-}
-
-// jsonStream walks JSON documents token by token, so that arrays of any size
-// stream, and knows the line on which each value starts.
-type jsonStream struct {
-	dec   *json.Decoder
-	lines *lineTracker
-}
-
-func newJSONStream(r io.Reader) *jsonStream {
-	t := &lineTracker{r: skipBOM(r), line: 1}
-	return &jsonStream{dec: json.NewDecoder(t), lines: t}
-}
-
-// token reads the next token and forgets the line bookkeeping before it.
-func (s *jsonStream) token() (json.Token, error) {
-	tok, err := s.dec.Token()
-	if err == nil {
-		s.lines.lineAt(s.dec.InputOffset())
-	}
-	return tok, err
-}
-
-// more reports whether the current array or object has another element.
-func (s *jsonStream) more() bool { return s.dec.More() }
-
-// value decodes the next whole value and the line on which it starts.
-func (s *jsonStream) value() (json.RawMessage, int64, error) {
-	var raw json.RawMessage
-	if err := s.dec.Decode(&raw); err != nil {
-		return nil, 0, err
-	}
-	// RawMessage holds the value's bytes exactly, without surrounding space.
-	start := s.dec.InputOffset() - int64(len(raw))
-	return raw, s.lines.lineAt(start), nil
-}
-
-// skip passes over the next value token by token, so a huge unwanted value
-// is never held in memory.
-func (s *jsonStream) skip() error {
-	tok, err := s.token()
-	if err != nil || (tok != json.Delim('{') && tok != json.Delim('[')) {
-		return err
-	}
-	return skipTokens(s.token)
-}
-
-// skipTokens finishes the object or array whose opening token was just read,
-// reading tokens with next (a json.Decoder's Token, or jsonStream.token).
-func skipTokens(next func() (json.Token, error)) error {
-	for depth := 1; depth > 0; {
-		tok, err := next()
-		if err != nil {
-			return err
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-		}
-	}
-	return nil
-}
-
-// fail turns a decoder error into the reader's fatal error. after is the
-// number of records already returned.
-func (s *jsonStream) fail(err error, after int64) error {
-	if s.lines.readErr != nil {
-		// Reading failed underneath (truncated gzip, I/O): that is the cause, not the JSON.
-		return fmt.Errorf("after record %d: %w", after, s.lines.readErr)
-	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("truncated JSON document after record %d: %w", after, io.ErrUnexpectedEOF)
-	}
-	line := s.lines.lineAt(s.dec.InputOffset())
-	return fmt.Errorf("invalid JSON on or after line %d, after record %d: %v", line, after, err)
-}
-
-// end checks that nothing but white space follows the document.
-func (s *jsonStream) end(after int64) error {
-	tok, err := s.dec.Token()
-	switch {
-	case err == io.EOF:
-		return nil
-	case err != nil:
-		return s.fail(err, after)
-	}
-	line := s.lines.lineAt(s.dec.InputOffset())
-	return fmt.Errorf("unexpected data after the end of the JSON document (line %d, after record %d): %s",
-		line, after, describeToken(tok))
-}
-
-// describeToken names a token for error messages without echoing hostile text at length.
-func describeToken(tok json.Token) string {
-	switch v := tok.(type) {
-	case json.Delim:
-		switch v {
-		case '{':
-			return "a JSON object"
-		case '[':
-			return "a JSON array"
-		}
-		return fmt.Sprintf("%q", string(v))
-	case string:
-		return "the string " + quoteShort(v)
-	case nil:
-		return "null"
-	case bool:
-		return strconv.FormatBool(v)
-	case float64, json.Number:
-		return "a number"
-	}
-	return "an unexpected token"
 }
 
 // quoteShort quotes a value from the log for an error message: escaped
@@ -249,55 +147,52 @@ func quoteShort(s string) string {
 	return strconv.Quote(s[:cut]) + "..."
 }
 
-// lineTracker sits under a json.Decoder and counts the newlines in the bytes
-// the decoder has consumed, so a value's start offset can be turned into a
-// line number without keeping the file in memory.
-type lineTracker struct {
-	r       io.Reader
-	pending []byte // bytes read but not yet counted; pending[0] is at offset base
-	base    int64
-	line    int64 // line number at offset base
-	readErr error // first read error other than io.EOF
+// describeToken names a token for error messages without echoing hostile text at length.
+func describeToken(tok any) string {
+	switch v := tok.(type) {
+	case json.Delim:
+		return describeToken(delimTok(v))
+	case delimTok:
+		switch v {
+		case '{':
+			return "a JSON object"
+		case '[':
+			return "a JSON array"
+		}
+		return fmt.Sprintf("%q", string(rune(v)))
+	case string:
+		return "the string " + quoteShort(v)
+	case nil:
+		return "null"
+	case bool:
+		return strconv.FormatBool(v)
+	case float64, json.Number:
+		return "a number"
+	case scalarTok:
+		switch {
+		case v == "null":
+			return "null"
+		case v == "true" || v == "false":
+			return string(v)
+		}
+		return "a number"
+	}
+	return "an unexpected token"
 }
 
-func (t *lineTracker) Read(p []byte) (int, error) {
-	n, err := t.r.Read(p)
-	t.pending = append(t.pending, p[:n]...)
-	if err != nil && err != io.EOF && t.readErr == nil {
-		t.readErr = err
-	}
-	return n, err
-}
-
-// lineAt returns the line on which offset off lies. Offsets must not go
-// backwards between calls; one that does gets the current line.
-func (t *lineTracker) lineAt(off int64) int64 {
-	k := off - t.base
-	if k <= 0 {
-		return t.line
-	}
-	if k > int64(len(t.pending)) {
-		k = int64(len(t.pending))
-	}
-	t.line += int64(bytes.Count(t.pending[:k], []byte{'\n'}))
-	t.pending = t.pending[k:]
-	t.base += k
-	return t.line
-}
-
-// skipBOM drops a leading UTF-8 byte-order mark, which json.Decoder rejects.
-func skipBOM(r io.Reader) io.Reader {
+// stripBOM drops a leading UTF-8 byte-order mark and says whether there was one.
+func stripBOM(r io.Reader) (io.Reader, bool) {
 	br := bufio.NewReader(r)
 	head, err := br.Peek(len(byteOrderMark))
 	if string(head) == byteOrderMark {
 		br.Discard(len(byteOrderMark))
-		return br
+		return br, true
 	}
 	if err != nil && err != io.EOF {
 		// Peek swallowed the error: hand the bytes back, then the error.
-		return io.MultiReader(bytes.NewReader(append([]byte(nil), head...)), errReader{err})
+		return io.MultiReader(bytes.NewReader(append([]byte(nil), head...)), errReader{err}), false
 	}
-	return br
+	return br, false
 }
 
 type errReader struct{ err error }
@@ -445,11 +340,13 @@ func optionalTime(raw json.RawMessage) time.Time {
 // Hub envelope, or several back to back or one a line, as tools save them.
 // Other members (@odata.context, @odata.nextLink) are skipped.
 type envelopeSource struct {
-	s     *jsonStream
+	t     *tokStream
 	key   string
+	shape recordShape
 	state envelopeState
 	docs  int
-	sticky
+	count int64
+	err   error // sticky
 }
 
 type envelopeState int
@@ -460,87 +357,122 @@ const (
 	envelopeInArray
 )
 
-func newEnvelopeSource(r io.Reader, key string) *envelopeSource {
-	return &envelopeSource{s: newJSONStream(r), key: key}
+func newEnvelopeSource(r io.Reader, key string, shape recordShape) *envelopeSource {
+	return &envelopeSource{t: newTokStream(r), key: key, shape: shape}
 }
 
-func (e *envelopeSource) next() ([]byte, int64, error) { return e.sticky.next(e.step) }
+func (e *envelopeSource) next() ([]byte, jsonPos, error) {
+	if e.err != nil {
+		return nil, jsonPos{}, e.err
+	}
+	raw, pos, err := e.step()
+	var span *damagedSpan
+	switch {
+	case errors.As(err, &span):
+		e.count++
+		return nil, pos, err
+	case err != nil:
+		e.err = err
+		return nil, jsonPos{}, err
+	}
+	e.count++
+	return raw, pos, nil
+}
 
-func (e *envelopeSource) step() ([]byte, int64, error) {
+func (e *envelopeSource) step() ([]byte, jsonPos, error) {
+	t := e.t
 	for {
 		switch e.state {
 		case envelopeBetweenDocs:
-			tok, err := e.s.token()
+			tok, err := t.token()
 			if err == io.EOF {
 				if e.docs == 0 {
-					return nil, 0, fmt.Errorf("the file is empty: expected a JSON object with %q", e.key)
+					return nil, jsonPos{}, fmt.Errorf("the file is empty: expected a JSON object with %q", e.key)
 				}
-				return nil, 0, io.EOF
+				return nil, jsonPos{}, io.EOF
 			}
 			if err != nil {
-				return nil, 0, e.s.fail(err, e.count)
+				return nil, jsonPos{}, t.fail(err, e.count)
 			}
-			if tok != json.Delim('{') {
-				return nil, 0, fmt.Errorf("%w: expected a JSON object with %q, found %s (after record %d)",
+			if tok != delimTok('{') {
+				return nil, jsonPos{}, fmt.Errorf("%w: expected a JSON object with %q, found %s (after record %d)",
 					ErrNotAuditLog, e.key, describeToken(tok), e.count)
 			}
 			e.docs++
 			e.state = envelopeInObject
 		case envelopeInObject:
-			tok, err := e.s.token()
+			tok, err := t.token()
 			if err != nil {
-				return nil, 0, e.s.fail(err, e.count)
+				return nil, jsonPos{}, t.fail(err, e.count)
 			}
-			if tok == json.Delim('}') {
+			if tok == delimTok('}') {
 				e.state = envelopeBetweenDocs
 				continue
 			}
 			if key, _ := tok.(string); !strings.EqualFold(key, e.key) {
-				if err := e.s.skip(); err != nil {
-					return nil, 0, e.s.fail(err, e.count)
+				if err := t.skip(); err != nil {
+					return nil, jsonPos{}, t.fail(err, e.count)
 				}
 				continue
 			}
-			tok, err = e.s.token()
+			tok, err = t.token()
 			if err != nil {
-				return nil, 0, e.s.fail(err, e.count)
+				return nil, jsonPos{}, t.fail(err, e.count)
 			}
-			if tok != json.Delim('[') {
-				return nil, 0, fmt.Errorf("%q holds %s, not an array (after record %d)", e.key, describeToken(tok), e.count)
+			if tok != delimTok('[') {
+				return nil, jsonPos{}, fmt.Errorf("%q holds %s, not an array (after record %d)", e.key, describeToken(tok), e.count)
 			}
 			e.state = envelopeInArray
 		case envelopeInArray:
-			if e.s.more() {
-				raw, line, err := e.s.value()
-				if err != nil {
-					return nil, 0, e.s.fail(err, e.count)
-				}
-				return raw, line, nil
+			if t.pending != nil || t.deferred != nil || t.more() {
+				return t.recordOrFail(e.shape, false, e.count)
 			}
-			if _, err := e.s.token(); err != nil { // the closing bracket
-				return nil, 0, e.s.fail(err, e.count)
+			tok, err := t.token() // the closing bracket
+			if err != nil {
+				return nil, jsonPos{}, t.fail(err, e.count)
+			}
+			if tok != delimTok(']') {
+				return nil, jsonPos{}, t.fail(fmt.Errorf("unexpected %s", describeToken(tok)), e.count)
 			}
 			e.state = envelopeInObject
 		}
 	}
 }
 
-// sticky is the bookkeeping the JSON sources share: it counts the records
-// step yields and, after step's first error, gives that error forever.
-type sticky struct {
-	count int64
-	err   error
+// recordOrFail is record with errors made ready for a source to return:
+// damage and io.EOF as they are, anything else as the fatal error.
+func (t *tokStream) recordOrFail(shape recordShape, topLevel bool, after int64) ([]byte, jsonPos, error) {
+	raw, pos, err := t.record(shape, topLevel)
+	var span *damagedSpan
+	switch {
+	case err == nil:
+		return raw, pos, nil
+	case errors.As(err, &span):
+		return nil, span.start, span
+	case err == io.EOF:
+		return nil, jsonPos{}, io.EOF
+	}
+	var junk *junkError
+	if errors.As(err, &junk) {
+		return nil, jsonPos{}, fmt.Errorf("%v (after record %d)", junk, after)
+	}
+	return nil, jsonPos{}, t.fail(err, after)
 }
 
-func (s *sticky) next(step func() ([]byte, int64, error)) ([]byte, int64, error) {
-	if s.err != nil {
-		return nil, 0, s.err
+// skipTokens finishes the object or array whose opening token was just read,
+// reading tokens with next (a json.Decoder's Token).
+func skipTokens(next func() (json.Token, error)) error {
+	for depth := 1; depth > 0; {
+		tok, err := next()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
 	}
-	raw, line, err := step()
-	if err != nil {
-		s.err = err
-		return nil, 0, err
-	}
-	s.count++
-	return raw, line, nil
+	return nil
 }

@@ -17,7 +17,7 @@ func newDiagReader(r io.Reader) RecordReader {
 // newDiagRecordsReader reads Event Hub envelopes {"records":[...]}: one, or
 // several back to back or one a line, as capture tools write them.
 func newDiagRecordsReader(r io.Reader) RecordReader {
-	return &jsonRecordReader{src: newEnvelopeSource(r, "records"), toRecord: diagRecordFromText}
+	return &jsonRecordReader{src: newEnvelopeSource(r, "records", diagRecordShape), toRecord: diagRecordFromText}
 }
 
 func diagRecordFromText(raw []byte) (data.Record, error) {

@@ -11,13 +11,13 @@ import (
 // ({"@odata.context":...,"value":[...],"@odata.nextLink":...}): one page, or
 // several saved back to back or one a line.
 func newGraphPageReader(r io.Reader) RecordReader {
-	return &jsonRecordReader{src: newEnvelopeSource(r, "value"), toRecord: graphRecordFromText}
+	return &jsonRecordReader{src: newEnvelopeSource(r, "value", graphRecordShape), toRecord: graphRecordFromText}
 }
 
 // newGraphArrayReader reads one JSON array of directoryAudit records
 // (Microsoft-Extractor-Suite).
 func newGraphArrayReader(r io.Reader) RecordReader {
-	return &jsonRecordReader{src: newArraySource(r), toRecord: graphRecordFromText}
+	return &jsonRecordReader{src: newArraySource(r, graphRecordShape), toRecord: graphRecordFromText}
 }
 
 // newGraphNDJSONReader reads one directoryAudit record a line (Untitled Goose Tool).
@@ -41,23 +41,27 @@ func recordFromGraph(obj map[string]json.RawMessage) (data.Record, error) {
 	if kind := graphRecordKind(&f); kind != "" {
 		return data.Record{}, &SkipError{Kind: kind}
 	}
-	at, err := requiredTime("activityDateTime", f.get("activityDateTime"))
+	at, err := graphTime(f.get("activityDateTime"))
 	if err != nil {
 		return data.Record{}, err
 	}
 	activity := stringValue(f.get("activityDisplayName"))
+	dynamic := dynamicValue
+	if isPascalRecord(obj) {
+		dynamic = func(raw json.RawMessage) json.RawMessage { return camelDynamic(dynamicValue(raw)) }
+	}
 	return data.Record{
 		TimeGenerated:       at,
 		OperationName:       activity,
 		Category:            stringValue(f.get("category")),
 		CorrelationId:       stringValue(f.get("correlationId")),
-		AdditionalDetails:   dynamicValue(f.get("additionalDetails")),
+		AdditionalDetails:   dynamic(f.get("additionalDetails")),
 		Id:                  stringValue(f.get("id")),
-		InitiatedBy:         dynamicValue(f.get("initiatedBy")),
+		InitiatedBy:         dynamic(f.get("initiatedBy")),
 		LoggedByService:     stringValue(f.get("loggedByService")),
 		Result:              stringValue(f.get("result")),
 		ResultReason:        stringValue(f.get("resultReason")),
-		TargetResources:     dynamicValue(f.get("targetResources")),
+		TargetResources:     dynamic(f.get("targetResources")),
 		ActivityDisplayName: activity,
 		ActivityDateTime:    at,
 		AADOperationType:    stringValue(f.get("operationType")),

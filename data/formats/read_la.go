@@ -17,7 +17,7 @@ func newLANDJSONReader(r io.Reader) RecordReader {
 // newLAArrayReader reads a Log Analytics JSON export written as one array of
 // rows. The array streams: only one row is in memory at a time.
 func newLAArrayReader(r io.Reader) RecordReader {
-	return &jsonRecordReader{src: newArraySource(r), toRecord: laRecordFromText}
+	return &jsonRecordReader{src: newArraySource(r, laRowShape), toRecord: laRecordFromText}
 }
 
 func laRecordFromText(raw []byte) (data.Record, error) {
@@ -71,45 +71,79 @@ func RecordFromLA(obj map[string]json.RawMessage) (data.Record, error) {
 	}, nil
 }
 
-// arraySource yields the elements of a document that is one JSON array.
+// arraySource yields the elements of a document that is one JSON array;
+// also of several arrays one after another, and of bare records between
+// them, as PowerShell's ConvertTo-Json | Out-File -Append writes pages.
 type arraySource struct {
-	s       *jsonStream
-	started bool
-	sticky
+	t     *tokStream
+	shape recordShape
+	docs  int
+	count int64
+	err   error // sticky
 }
 
-func newArraySource(r io.Reader) *arraySource {
-	return &arraySource{s: newJSONStream(r)}
+func newArraySource(r io.Reader, shape recordShape) *arraySource {
+	return &arraySource{t: newTokStream(r), shape: shape}
 }
 
-func (a *arraySource) next() ([]byte, int64, error) { return a.sticky.next(a.step) }
+func (a *arraySource) next() ([]byte, jsonPos, error) {
+	if a.err != nil {
+		return nil, jsonPos{}, a.err
+	}
+	raw, pos, err := a.step()
+	var span *damagedSpan
+	switch {
+	case errors.As(err, &span):
+		a.count++
+		return nil, pos, err
+	case err != nil:
+		a.err = err
+		return nil, jsonPos{}, err
+	}
+	a.count++
+	return raw, pos, nil
+}
 
-func (a *arraySource) step() ([]byte, int64, error) {
-	if !a.started {
-		tok, err := a.s.token()
-		if err == io.EOF {
-			return nil, 0, errors.New("the file is empty: expected a JSON array")
+func (a *arraySource) step() ([]byte, jsonPos, error) {
+	t := a.t
+	for {
+		if t.pending != nil || t.deferred != nil {
+			return t.recordOrFail(a.shape, true, a.count)
 		}
-		if err != nil {
-			return nil, 0, a.s.fail(err, 0)
+		if len(t.stack) > 0 { // inside an array of records
+			if t.more() {
+				return t.recordOrFail(a.shape, true, a.count)
+			}
+			tok, err := t.token() // the closing bracket
+			if err != nil {
+				return nil, jsonPos{}, t.fail(err, a.count)
+			}
+			if tok != delimTok(']') {
+				return nil, jsonPos{}, t.fail(fmt.Errorf("unexpected %s", describeToken(tok)), a.count)
+			}
+			continue
 		}
-		if tok != json.Delim('[') {
-			return nil, 0, fmt.Errorf("%w: expected a JSON array, found %s", ErrNotAuditLog, describeToken(tok))
+		c, ok := t.s.skipSpace()
+		switch {
+		case !ok && t.s.readErr != nil:
+			return nil, jsonPos{}, t.fail(t.s.readErr, a.count)
+		case !ok && a.docs == 0:
+			return nil, jsonPos{}, errors.New("the file is empty: expected a JSON array")
+		case !ok:
+			return nil, jsonPos{}, io.EOF
+		case c == '[':
+			t.token()
+			a.docs++
+		case c == '{' || a.docs > 0:
+			// A bare record (a one-record page), or damage between documents.
+			a.docs++
+			return t.recordOrFail(a.shape, true, a.count)
+		default:
+			found := describeByte(c)
+			if tok, err := t.token(); err == nil {
+				found = describeToken(tok)
+			}
+			return nil, jsonPos{}, fmt.Errorf("%w: expected a JSON array, found %s", ErrNotAuditLog, found)
 		}
-		a.started = true
 	}
-	if a.s.more() {
-		raw, line, err := a.s.value()
-		if err != nil {
-			return nil, 0, a.s.fail(err, a.count)
-		}
-		return raw, line, nil
-	}
-	if _, err := a.s.token(); err != nil { // the closing bracket
-		return nil, 0, a.s.fail(err, a.count)
-	}
-	if err := a.s.end(a.count); err != nil {
-		return nil, 0, err
-	}
-	return nil, 0, io.EOF
 }

@@ -13,165 +13,239 @@ import (
 // newLAAPIReader reads a Log Analytics query API response:
 // {"tables":[{"name":"PrimaryResult","columns":[{"name","type"}],"rows":[[...]]}]}.
 // Rows stream; each maps onto AuditLogs by its columns' names. Raw is the
-// row's array text.
+// row's array text. The same reader takes Kusto (Azure Data Explorer) v1
+// responses, {"Tables":[{"TableName","Columns":[{"ColumnName","DataType"}],"Rows"}]}.
 func newLAAPIReader(r io.Reader) RecordReader {
-	src := &laAPISource{s: newJSONStream(r)}
+	src := &tableSource{t: newTokStream(r)}
 	return &jsonRecordReader{src: src, toRecord: src.recordFromRow}
 }
 
-// laAPISource walks the response and yields the rows of one table: the first
-// that is named PrimaryResult, has no name, or has a TimeGenerated column.
-// Later tables (query statistics in older responses) are skipped.
-type laAPISource struct {
-	s       *jsonStream
-	state   laAPIState
-	table   laAPITable // the table being walked
-	columns []string   // the chosen table's column names, once its rows start
-	chosen  bool
-	seen    []string // names of the tables passed over, for the error message
-	sticky
+// newKustoV1Reader reads a Kusto REST v1 response (see newLAAPIReader).
+func newKustoV1Reader(r io.Reader) RecordReader { return newLAAPIReader(r) }
+
+// newKustoV2Reader reads a Kusto REST v2 response: a JSON array of frames,
+// the rows in the "DataTable" frame of "TableKind":"PrimaryResult" (or, in
+// progressive mode, in the "TableFragment" frames of the PrimaryResult
+// "TableHeader"). Other frames are skipped.
+func newKustoV2Reader(r io.Reader) RecordReader {
+	src := &tableSource{t: newTokStream(r), wantFrames: true}
+	return &jsonRecordReader{src: src, toRecord: src.recordFromRow}
 }
 
-type laAPIState int
+// tableSource walks a response and yields the rows of one table: the first
+// that is of kind PrimaryResult, or named PrimaryResult, has no name, or
+// has a TimeGenerated column. Later tables (query statistics, completion
+// information) are skipped.
+type tableSource struct {
+	t          *tokStream
+	state      tableState
+	frames     bool       // Kusto v2: the document is an array of frames
+	wantFrames bool       // expect Kusto v2 (else {"tables":[...]})
+	table      tableFrame // the table (frame) being walked
+	columns    []string   // the chosen table's column names, once its rows start
+	chosen     bool       // rows of a table were read
+	header     *tableFrame
+	seen       []string // names of the tables passed over, for the error message
+	count      int64
+	err        error // sticky
+}
+
+type tableState int
 
 const (
-	laAPIStart laAPIState = iota
-	laAPIResponse
-	laAPITables
-	laAPITableMembers
-	laAPIRows
-	laAPIDone
+	tableStart tableState = iota
+	tableResponse
+	tableTables
+	tableMembers
+	tableRows
+	tableDone
 )
 
-type laAPITable struct {
-	name       string
-	hasName    bool
-	columns    []string
-	hasColumns bool
+// tableFrame is what is known of one table object (or v2 frame).
+type tableFrame struct {
+	name, kind, frameType, id string
+	hasName                   bool
+	columns                   []string
+	hasColumns                bool
 }
 
-type laAPIColumn struct {
-	Name string `json:"name"`
-	Type string `json:"type"`
+func (a *tableSource) next() ([]byte, jsonPos, error) {
+	if a.err != nil {
+		return nil, jsonPos{}, a.err
+	}
+	raw, pos, err := a.step()
+	var span *damagedSpan
+	switch {
+	case errors.As(err, &span):
+		a.count++
+		return nil, pos, err
+	case err != nil:
+		a.err = err
+		return nil, jsonPos{}, err
+	}
+	a.count++
+	return raw, pos, nil
 }
 
-func (a *laAPISource) next() ([]byte, int64, error) { return a.sticky.next(a.step) }
-
-func (a *laAPISource) step() ([]byte, int64, error) {
+func (a *tableSource) step() ([]byte, jsonPos, error) {
+	t := a.t
 	for {
 		switch a.state {
-		case laAPIStart:
-			tok, err := a.s.token()
+		case tableStart:
+			tok, err := t.token()
 			if err == io.EOF {
-				return nil, 0, errors.New(`the file is empty: expected {"tables":[...]}`)
+				return nil, jsonPos{}, errors.New(`the file is empty: expected {"tables":[...]}`)
 			}
 			if err != nil {
-				return nil, 0, a.s.fail(err, 0)
+				return nil, jsonPos{}, t.fail(err, 0)
 			}
-			if tok != json.Delim('{') {
-				return nil, 0, fmt.Errorf(`%w: expected {"tables":[...]}, found %s`, ErrNotAuditLog, describeToken(tok))
+			switch {
+			case tok == delimTok('{') && !a.wantFrames:
+				a.state = tableResponse
+			case tok == delimTok('[') && a.wantFrames:
+				a.frames = true
+				a.state = tableTables
+			case a.wantFrames:
+				return nil, jsonPos{}, fmt.Errorf(`%w: expected a Kusto v2 response [{"FrameType":...},...], found %s`, ErrNotAuditLog, describeToken(tok))
+			default:
+				return nil, jsonPos{}, fmt.Errorf(`%w: expected {"tables":[...]}, found %s`, ErrNotAuditLog, describeToken(tok))
 			}
-			a.state = laAPIResponse
-		case laAPIResponse:
-			tok, err := a.s.token()
+		case tableResponse:
+			tok, err := t.token()
 			if err != nil {
-				return nil, 0, a.s.fail(err, a.count)
+				return nil, jsonPos{}, t.fail(err, a.count)
 			}
-			if tok == json.Delim('}') {
-				if err := a.s.end(a.count); err != nil {
-					return nil, 0, err
+			if tok == delimTok('}') {
+				if err := a.end(); err != nil {
+					return nil, jsonPos{}, err
 				}
-				a.state = laAPIDone
 				continue
 			}
 			if key, _ := tok.(string); !strings.EqualFold(key, "tables") {
-				if err := a.s.skip(); err != nil {
-					return nil, 0, a.s.fail(err, a.count)
+				if err := t.skip(); err != nil {
+					return nil, jsonPos{}, t.fail(err, a.count)
 				}
 				continue
 			}
 			if err := a.expect('[', `"tables"`); err != nil {
-				return nil, 0, err
+				return nil, jsonPos{}, err
 			}
-			a.state = laAPITables
-		case laAPITables:
-			if !a.s.more() {
-				if _, err := a.s.token(); err != nil { // the closing bracket
-					return nil, 0, a.s.fail(err, a.count)
+			a.state = tableTables
+		case tableTables:
+			if !t.more() {
+				if _, err := t.token(); err != nil { // the closing bracket
+					return nil, jsonPos{}, t.fail(err, a.count)
 				}
-				a.state = laAPIResponse
+				if a.frames {
+					if err := a.end(); err != nil {
+						return nil, jsonPos{}, err
+					}
+				} else {
+					a.state = tableResponse
+				}
 				continue
 			}
 			if err := a.expect('{', "a table"); err != nil {
-				return nil, 0, err
+				return nil, jsonPos{}, err
 			}
-			a.table = laAPITable{}
-			a.state = laAPITableMembers
-		case laAPITableMembers:
+			a.table = tableFrame{}
+			a.state = tableMembers
+		case tableMembers:
 			if err := a.tableMember(); err != nil {
-				return nil, 0, err
+				return nil, jsonPos{}, err
 			}
-		case laAPIRows:
-			if a.s.more() {
-				raw, line, err := a.s.value()
-				if err != nil {
-					return nil, 0, a.s.fail(err, a.count)
-				}
-				return raw, line, nil
+		case tableRows:
+			if t.pending != nil || t.deferred != nil || t.more() {
+				return t.recordOrFail(a.rowShape(), false, a.count)
 			}
-			if _, err := a.s.token(); err != nil { // the closing bracket
-				return nil, 0, a.s.fail(err, a.count)
+			if _, err := t.token(); err != nil { // the closing bracket
+				return nil, jsonPos{}, t.fail(err, a.count)
 			}
-			a.state = laAPITableMembers
-		case laAPIDone:
+			a.state = tableMembers
+		case tableDone:
 			if !a.chosen && len(a.seen) > 0 {
-				return nil, 0, fmt.Errorf("%w: no PrimaryResult table among %s", ErrNotAuditLog, quoteList(a.seen))
+				return nil, jsonPos{}, fmt.Errorf("%w: no PrimaryResult table among %s", ErrNotAuditLog, quoteList(a.seen))
 			}
-			return nil, 0, io.EOF
+			return nil, jsonPos{}, io.EOF
 		}
 	}
 }
 
-// tableMember reads one member of a table object, or its end.
-func (a *laAPISource) tableMember() error {
-	tok, err := a.s.token()
-	if err != nil {
-		return a.s.fail(err, a.count)
+// end checks that nothing but white space follows the document.
+func (a *tableSource) end() error {
+	tok, err := a.t.token()
+	switch {
+	case err == io.EOF:
+		a.state = tableDone
+		return nil
+	case err != nil:
+		return a.t.fail(err, a.count)
 	}
-	if tok == json.Delim('}') {
-		if !a.chosen && len(a.seen) < 10 { // enough to name them in an error
+	return fmt.Errorf("unexpected data after the end of the JSON document (after record %d): %s", a.count, describeToken(tok))
+}
+
+// tableMember reads one member of a table object, or its end.
+func (a *tableSource) tableMember() error {
+	t := a.t
+	tok, err := t.token()
+	if err != nil {
+		return t.fail(err, a.count)
+	}
+	if tok == delimTok('}') {
+		isTable := a.table.frameType == "" || strings.EqualFold(a.table.frameType, "DataTable") ||
+			strings.EqualFold(a.table.frameType, "TableHeader")
+		switch {
+		case strings.EqualFold(a.table.frameType, "TableHeader") && a.header == nil && !a.chosen && a.wanted():
+			h := a.table
+			a.header = &h
+		case isTable && !a.chosen && len(a.seen) < 10: // enough to name them in an error
 			a.seen = append(a.seen, a.table.name)
 		}
-		a.state = laAPITables
+		a.state = tableTables
 		return nil
 	}
 	key, _ := tok.(string)
 	switch {
-	case strings.EqualFold(key, "name"):
-		tok, err := a.s.token()
+	case strings.EqualFold(key, "name"), strings.EqualFold(key, "TableName"):
+		name, err := a.stringMember("a table name")
 		if err != nil {
-			return a.s.fail(err, a.count)
-		}
-		name, ok := tok.(string)
-		if !ok {
-			return fmt.Errorf("a table name is %s, not a string (after record %d)", describeToken(tok), a.count)
+			return err
 		}
 		a.table.name, a.table.hasName = name, true
+	case strings.EqualFold(key, "TableKind"):
+		if a.table.kind, err = a.stringMember("a table kind"); err != nil {
+			return err
+		}
+	case strings.EqualFold(key, "FrameType"):
+		if a.table.frameType, err = a.stringMember("a frame type"); err != nil {
+			return err
+		}
+	case strings.EqualFold(key, "TableId"):
+		raw, _, err := t.value()
+		if err != nil {
+			return t.fail(err, a.count)
+		}
+		a.table.id = strings.TrimSpace(string(raw))
 	case strings.EqualFold(key, "columns"):
-		var cols []laAPIColumn
-		if err := a.s.dec.Decode(&cols); err != nil {
-			var typeErr *json.UnmarshalTypeError
-			if errors.As(err, &typeErr) {
-				return fmt.Errorf(`table columns are not a list of {"name","type"} (after record %d)`, a.count)
-			}
-			return a.s.fail(err, a.count)
+		raw, _, err := t.value()
+		if err != nil {
+			return t.fail(err, a.count)
+		}
+		var cols []map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &cols); err != nil {
+			return fmt.Errorf(`table columns are not a list of {"name","type"} (after record %d)`, a.count)
 		}
 		a.table.columns = make([]string, len(cols))
 		for i, c := range cols {
-			a.table.columns[i] = c.Name
+			f := fields{exact: c}
+			name := f.get("name")
+			if name == nil {
+				name = f.get("ColumnName")
+			}
+			a.table.columns[i] = stringValue(name)
 		}
 		a.table.hasColumns = true
-	case strings.EqualFold(key, "rows") && !a.chosen && a.wanted():
+	case strings.EqualFold(key, "rows") && a.rowsWanted():
 		if !a.table.hasColumns {
 			return fmt.Errorf("table %s lists its rows before its columns, which this reader cannot follow", quoteShort(a.table.name))
 		}
@@ -180,17 +254,44 @@ func (a *laAPISource) tableMember() error {
 		}
 		a.chosen = true
 		a.columns = a.table.columns
-		a.state = laAPIRows
+		a.state = tableRows
 	default:
-		if err := a.s.skip(); err != nil {
-			return a.s.fail(err, a.count)
+		if err := t.skip(); err != nil {
+			return t.fail(err, a.count)
 		}
 	}
 	return nil
 }
 
+func (a *tableSource) stringMember(what string) (string, error) {
+	tok, err := a.t.token()
+	if err != nil {
+		return "", a.t.fail(err, a.count)
+	}
+	s, ok := tok.(string)
+	if !ok {
+		return "", fmt.Errorf("%s is %s, not a string (after record %d)", what, describeToken(tok), a.count)
+	}
+	return s, nil
+}
+
+// rowsWanted says whether the rows member now reached are the ones to read.
+func (a *tableSource) rowsWanted() bool {
+	if strings.EqualFold(a.table.frameType, "TableFragment") {
+		if a.header == nil || a.table.id != a.header.id {
+			return false
+		}
+		a.table.columns, a.table.hasColumns = a.header.columns, true
+		return true
+	}
+	return !a.chosen && a.header == nil && a.wanted()
+}
+
 // wanted says whether the table being walked is the one to read.
-func (a *laAPISource) wanted() bool {
+func (a *tableSource) wanted() bool {
+	if a.table.kind != "" {
+		return strings.EqualFold(a.table.kind, "PrimaryResult")
+	}
 	if !a.table.hasName || a.table.name == "PrimaryResult" {
 		return true
 	}
@@ -202,19 +303,31 @@ func (a *laAPISource) wanted() bool {
 	return false
 }
 
-func (a *laAPISource) expect(delim json.Delim, what string) error {
-	tok, err := a.s.token()
+func (a *tableSource) expect(delim byte, what string) error {
+	tok, err := a.t.token()
 	if err != nil {
-		return a.s.fail(err, a.count)
+		return a.t.fail(err, a.count)
 	}
-	if tok != delim {
+	if tok != delimTok(delim) {
 		return fmt.Errorf("%s: expected %q, found %s (after record %d)", what, string(delim), describeToken(tok), a.count)
 	}
 	return nil
 }
 
+// rowShape: a row is an array with one value a column.
+func (a *tableSource) rowShape() recordShape {
+	return recordShape{open: '[', match: func(raw []byte) bool {
+		var values []json.RawMessage
+		if json.Unmarshal(raw, &values) != nil || len(values) != len(a.columns) {
+			return false
+		}
+		_, err := a.recordFromRow(raw)
+		return err == nil
+	}}
+}
+
 // recordFromRow maps one row array by the chosen table's column names.
-func (a *laAPISource) recordFromRow(raw []byte) (data.Record, error) {
+func (a *tableSource) recordFromRow(raw []byte) (data.Record, error) {
 	var values []json.RawMessage
 	if err := json.Unmarshal(raw, &values); err != nil || values == nil {
 		return data.Record{}, errors.New("not a JSON array")

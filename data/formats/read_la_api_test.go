@@ -68,7 +68,7 @@ func TestLAAPIEdges(t *testing.T) {
 		{"tables not an array", `{"tables":{}}`, 0, 0, `"tables": expected "["`},
 		{"cut in rows", `{"tables":[{` + cols + `,"rows":[` + row + `,`, 1, 0, "truncated JSON document after record 1"},
 		{"cut after rows", `{"tables":[{` + cols + `,"rows":[` + row + `]}`, 1, 0, "truncated JSON document after record 1"},
-		{"garbage after", `{"tables":[]} x`, 0, 0, "invalid JSON on or after line 1, after record 0"},
+		{"garbage after", `{"tables":[]} x`, 0, 0, "invalid JSON at line 1, column 15 (after record 0)"},
 		{"second document", `{"tables":[]} []`, 0, 0, "unexpected data after the end"},
 		{"not an object", `[1]`, 0, 0, "not an Entra ID audit-log export"},
 		{"empty file", ``, 0, 0, "the file is empty"},

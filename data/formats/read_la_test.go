@@ -290,9 +290,11 @@ func TestLAArrayEdges(t *testing.T) {
 		{"cut before the bracket closes", "[" + row, 1, "truncated JSON document after record 1"},
 		{"cut at once", "[", 0, "truncated JSON document after record 0"},
 		{"garbage after", "[" + row + "] x", 1, "invalid JSON"},
-		{"second document after", "[" + row + "][]", 1, "unexpected data after the end of the JSON document"},
+		{"second document after", "[" + row + "][]", 1, ""}, // PowerShell's appended pages
+		{"bare record after", "[" + row + "]\r\n" + row, 2, ""},
 		{"trailing comma", "[" + row + ",]", 1, "invalid JSON"},
-		{"not an array", row, 0, "expected a JSON array"},
+		{"a bare record", row, 1, ""}, // a one-record page as ConvertTo-Json writes it
+		{"not an array", `"x"`, 0, "expected a JSON array"},
 		{"empty file", "", 0, "the file is empty"},
 	}
 	for _, c := range cases {

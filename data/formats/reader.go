@@ -11,6 +11,8 @@ import (
 type RawRecord struct {
 	Ordinal int64  // 1-based record number within the file, counting rejected records too
 	Line    int64  // 1-based line on which the record starts
+	Column  int64  // 1-based column (in characters) at which it starts; 0 when the format is line-based
+	Offset  int64  // byte offset at which it starts in the (decompressed, UTF-8) text; 0 when not known
 	Raw     []byte // the record's original text (a JSON object, a CSV row, an API row array)
 }
 
@@ -26,13 +28,20 @@ type RecordReader interface {
 // RecordError explains why one record was rejected.
 type RecordError struct {
 	Ordinal int64
-	Line    int64
+	Line    int64 // where the record starts: 0 when not known
+	Column  int64 // 0 when not known (line-based formats)
+	Offset  int64 // byte offset, used when the line is not known
 	Reason  string
 }
 
 func (e *RecordError) Error() string {
-	if e.Line > 0 {
+	switch {
+	case e.Line > 0 && e.Column > 0:
+		return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Reason)
+	case e.Line > 0:
 		return fmt.Sprintf("line %d: %s", e.Line, e.Reason)
+	case e.Offset > 0:
+		return fmt.Sprintf("byte offset %d: %s", e.Offset, e.Reason)
 	}
 	return fmt.Sprintf("record %d: %s", e.Ordinal, e.Reason)
 }

@@ -11,7 +11,8 @@ import (
 // the zone of a portal CSV's "[Local Time]" columns (nil when not given).
 func NewRecordReader(f Format, r io.Reader, tz *time.Location) (RecordReader, error) {
 	switch f {
-	case FormatLANDJSON, FormatLAJSON, FormatLAAPI, FormatGraph, FormatGraphArray, FormatGraphNDJSON, FormatDiag, FormatDiagRecords:
+	case FormatLANDJSON, FormatLAJSON, FormatLAAPI, FormatGraph, FormatGraphArray, FormatGraphNDJSON, FormatDiag, FormatDiagRecords,
+		FormatGraphExtractor, FormatGraphPS, FormatKustoV1, FormatKustoV2:
 		return jsonReaderFor(f, r), nil
 	case FormatLACSV, FormatLAPortalCSV:
 		return newLACSVReaderIn(r, tz), nil

@@ -44,6 +44,14 @@ func WriteRecords(w io.Writer, f Format, recs []data.Record) error {
 		err = writeDiagRecords(bw, recs)
 	case FormatEntraCSV:
 		err = writeEntraCSV(bw, recs)
+	case FormatGraphExtractor:
+		err = writeGraphExtractor(bw, recs)
+	case FormatGraphPS:
+		err = writeGraphPS(bw, recs)
+	case FormatKustoV1:
+		err = writeKustoV1(bw, recs)
+	case FormatKustoV2:
+		err = writeKustoV2(bw, recs)
 	case FormatParquet:
 		return errors.New("parquet is written to a file: use store.WriteFile")
 	default:

@@ -81,7 +81,7 @@ func (s *Store) loadFile(ctx context.Context, in sourceFile, opt LoadOptions) (F
 		fr.Error = err.Error()
 		return fr, strictErr(opt, fr)
 	}
-	format, compressed, err := sniffFile(in.path)
+	format, compressed, utf16, err := sniffFile(in.path)
 	fr.Format, fr.Compressed = format, compressed
 	if err != nil {
 		fr.Error = err.Error()
@@ -92,7 +92,7 @@ func (s *Store) loadFile(ctx context.Context, in sourceFile, opt LoadOptions) (F
 	defer s.loadMu.Unlock()
 
 	src := sourceRow{path: in.path, display: in.display, format: format, compressed: compressed, size: info.Size()}
-	if nativeFormat(format) {
+	if nativeFormat(format) && !utf16 { // DuckDB reads UTF-8 only
 		ok, err := s.loadNative(ctx, src, &fr)
 		if err != nil {
 			return fr, err
@@ -127,19 +127,20 @@ func strictErr(opt LoadOptions, fr FileReport) error {
 	return fmt.Errorf("%w: %s: %d records rejected", ErrStrict, fr.Path, fr.Rejected)
 }
 
-// sniffFile recognises a file's format from its content.
-func sniffFile(path string) (formats.Format, bool, error) {
+// sniffFile recognises a file's format from its content, and says whether
+// it is compressed and whether it is UTF-16 text.
+func sniffFile(path string) (format formats.Format, compressed, utf16 bool, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", false, err
+		return "", false, false, err
 	}
 	defer f.Close()
 	r, compressed, err := formats.Decompress(f)
 	if err != nil {
-		return "", compressed, err
+		return "", compressed, false, err
 	}
-	format, err := formats.DetectFormat(bufio.NewReaderSize(r, 64<<10))
-	return format, compressed, err
+	format, err = formats.DetectFormat(bufio.NewReaderSize(r, 64<<10))
+	return format, compressed, formats.IsUTF16(r), err
 }
 
 // openRecords opens a file's record stream in its format.

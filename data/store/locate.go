@@ -121,6 +121,9 @@ func nthNonBlankLine(path string, record int64) (formats.RawRecord, error) {
 			long = nil
 		}
 		line++
+		if line == 1 {
+			text = bytes.TrimPrefix(text, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
+		}
 		if len(bytes.TrimSpace(text)) > 0 {
 			seen++
 			if seen == record {
