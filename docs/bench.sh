@@ -2,7 +2,9 @@
 # Measures guesthunt's whole job on a 1,000,000-event Log Analytics NDJSON
 # export against the yardstick (DuckDB's read_json of all columns plus the
 # rule as one SQL statement), wall time and peak memory, median of N runs.
-# Usage: docs/bench.sh [RUNS]   (default 5; needs about 3 GB of disk in $BENCH_DIR)
+# The same run also loads that export together with the same million events as
+# Graph NDJSON, every event twice, to measure deduplication across formats.
+# Usage: docs/bench.sh [RUNS]   (default 5; needs about 4 GB of disk in $BENCH_DIR)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -15,7 +17,12 @@ if [ ! -s "$file" ]; then
   echo "generating $file ..."
   "$dir/guesthunt" demo --events 1000000 --format la-ndjson --seed 1 --out "$file"
 fi
-ls -l "$file"
+graph="$dir/graph-1m.ndjson"
+if [ ! -s "$graph" ]; then
+  echo "generating $graph (the same events as Graph NDJSON) ..."
+  "$dir/guesthunt" demo --events 1000000 --format graph-ndjson --seed 1 --out "$graph"
+fi
+ls -l "$file" "$graph"
 
 # median of a list of numbers
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -40,9 +47,11 @@ rm -f "$dir"/*.times
 for _ in $(seq "$runs"); do
   run yardstick "$dir/yardstick" "$file"
   run hunt "$dir/guesthunt" hunt "$file" --format json
+  run overlap "$dir/guesthunt" hunt "$file" "$graph" --format json
 done
 report yardstick "yardstick (read_json + rule SQL)"
 report hunt "guesthunt hunt --format json"
+report overlap "hunt LA NDJSON + the same as Graph NDJSON"
 tail -n 1 "$dir/stderr.txt"
 rm -f "$dir/case.duckdb"
 "$dir/guesthunt" load "$file" --db "$dir/case.duckdb" >/dev/null

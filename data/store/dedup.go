@@ -4,10 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/guesthunt/guesthunt/data"
 )
@@ -34,15 +32,12 @@ const eventRowsScope = `(e._SourceId = $1 OR e._SourceId IN (SELECT SourceId FRO
 // and returns the sources whose counts may have changed.
 func resolveDuplicates(ctx context.Context, tx *sql.Tx, srcID int64) ([]int64, error) {
 	exec := func(q string, args ...any) error {
-		t0 := time.Now()
 		_, err := tx.ExecContext(ctx, q, args...)
-		if os.Getenv("GH_DEBUG") != "" {
-			fmt.Fprintf(os.Stderr, "%v %.60s\n", time.Since(t0), strings.Join(strings.Fields(q), " "))
-		}
 		return err
 	}
 	defer func() {
 		for _, t := range []string{"_k", "_seed_id", "_nk", "_r", "_rf", "_pairs", "_simple", "_dupmap", "_conf"} {
+			tx.ExecContext(ctx, "DROP VIEW IF EXISTS "+t)
 			tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+t)
 		}
 	}()
@@ -71,14 +66,14 @@ func resolveDuplicates(ctx context.Context, tx *sql.Tx, srcID int64) ([]int64, e
 	if !anyNoID {
 		keyed = `hash(e.Id) IN (SELECT idh FROM _seed_id) AND ` + scope
 	}
-	if err := exec(`CREATE OR REPLACE TEMP TABLE _k AS
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _k AS SELECT *, `+qualityExprs()+` FROM (
 		SELECT e.rowid AS r, e._SourceId AS src,
 			CASE WHEN e.Id <> '' THEN hash(e.Id) END AS idh,
 			e.Id = '' AS noid,
 			CASE WHEN e.CorrelationId <> '' THEN hash(e.CorrelationId)
 				ELSE hash(epoch_ns(e.TimeGenerated) // 1000000000, e.OperationName) END AS ck,
 			`+comparableExprs("e")+`
-		FROM _Events e WHERE `+keyed, srcID); err != nil {
+		FROM _Events e WHERE `+keyed+`)`, srcID); err != nil {
 		return nil, err
 	}
 	nk := `SELECT NULL::UBIGINT AS ck WHERE false`
@@ -88,12 +83,20 @@ func resolveDuplicates(ctx context.Context, tx *sql.Tx, srcID int64) ([]int64, e
 	if err := exec(`CREATE OR REPLACE TEMP TABLE _nk AS ` + nk); err != nil {
 		return nil, err
 	}
-	if err := exec(`CREATE OR REPLACE TEMP TABLE _r AS
-		SELECT r FROM _k WHERE idh IN (SELECT idh FROM _seed_id)
-		UNION SELECT r FROM _k WHERE src = $1 AND ck IN (SELECT ck FROM _nk)`, srcID); err != nil {
-		return nil, err
-	}
-	if anyNoID {
+	if !anyNoID {
+		// Then _k holds exactly the rows of repeated Ids: settle them all.
+		if err := exec(`CREATE OR REPLACE TEMP VIEW _r AS SELECT r FROM _k`); err != nil {
+			return nil, err
+		}
+		if err := exec(`CREATE OR REPLACE TEMP VIEW _rf AS SELECT *, false AS cklinked FROM _k`); err != nil {
+			return nil, err
+		}
+	} else {
+		if err := exec(`CREATE OR REPLACE TEMP TABLE _r AS
+			SELECT r FROM _k WHERE idh IN (SELECT idh FROM _seed_id)
+			UNION SELECT r FROM _k WHERE src = $1 AND ck IN (SELECT ck FROM _nk)`, srcID); err != nil {
+			return nil, err
+		}
 		// A copy without Id can join two Id groups: follow the links until
 		// the set of rows to settle is closed.
 		for {
@@ -115,12 +118,10 @@ func resolveDuplicates(ctx context.Context, tx *sql.Tx, srcID int64) ([]int64, e
 				return nil, err
 			}
 		}
-	}
-	// The rows to settle with their quality.
-	if err := exec(`CREATE OR REPLACE TEMP TABLE _rf AS
-		SELECT k.*, k.ck IN (SELECT ck FROM _nk) AS cklinked, ` + qualityExprs() + `
-		FROM _k k SEMI JOIN _r USING (r)`); err != nil {
-		return nil, err
+		if err := exec(`CREATE OR REPLACE TEMP TABLE _rf AS
+			SELECT k.*, k.ck IN (SELECT ck FROM _nk) AS cklinked FROM _k k SEMI JOIN _r USING (r)`); err != nil {
+			return nil, err
+		}
 	}
 	// Every copy against its Id group's best: the whole group is settled
 	// here when each agrees with it and carries no field the best lacks (then
