@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/guesthunt/guesthunt/data"
@@ -36,8 +35,7 @@ func resolveDuplicates(ctx context.Context, tx *sql.Tx, srcID int64) ([]int64, e
 		return err
 	}
 	defer func() {
-		for _, t := range []string{"_k", "_seed_id", "_nk", "_r", "_rf", "_pairs", "_simple", "_dupmap", "_conf"} {
-			tx.ExecContext(ctx, "DROP VIEW IF EXISTS "+t)
+		for _, t := range []string{"_seed_id", "_k", "_nk", "_r", "_rf", "_pairs", "_settle", "_simple", "_go", "_dupmap", "_conf"} {
 			tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+t)
 		}
 	}()
@@ -55,117 +53,79 @@ func resolveDuplicates(ctx context.Context, tx *sql.Tx, srcID int64) ([]int64, e
 		return nil, err
 	}
 	// Groups the new rows are in: an Id seen twice, or a correlation shared
-	// with a copy that has no Id. Without Id-less copies only the rows of
-	// repeated Ids need keys; usually there are none.
+	// with a copy that has no Id.
 	if err := exec(`CREATE OR REPLACE TEMP TABLE _seed_id AS
 		SELECT hash(e.Id) AS idh FROM _Events e WHERE e.Id <> '' AND `+scope+`
 		GROUP BY idh HAVING count(*) > 1 AND bool_or(e._SourceId = $1)`, srcID); err != nil {
 		return nil, err
 	}
-	keyed := scope
-	if !anyNoID {
-		keyed = `hash(e.Id) IN (SELECT idh FROM _seed_id) AND ` + scope
-	}
-	if err := exec(`CREATE OR REPLACE TEMP TABLE _k AS SELECT *, `+qualityExprs()+` FROM (
-		SELECT e.rowid AS r, e._SourceId AS src,
-			CASE WHEN e.Id <> '' THEN hash(e.Id) END AS idh,
-			e.Id = '' AS noid,
-			CASE WHEN e.CorrelationId <> '' THEN hash(e.CorrelationId)
-				ELSE hash(epoch_ns(e.TimeGenerated) // 1000000000, e.OperationName) END AS ck,
-			`+comparableExprs("e")+`
-		FROM _Events e WHERE `+keyed+`)`, srcID); err != nil {
-		return nil, err
-	}
-	nk := `SELECT NULL::UBIGINT AS ck WHERE false`
+	// The rows to settle: in the usual case those of repeated Ids, read in
+	// the statement that pairs them (a wide temp table costs more than the
+	// reading); with Id-less copies, the linked set _rf.
+	where, cklinked := `hash(e.Id) IN (SELECT idh FROM _seed_id) AND `+scope, "false"
 	if anyNoID {
-		nk = `SELECT ck FROM _k GROUP BY ck HAVING count(*) > 1 AND bool_or(noid)`
+		if err := linkWithoutIDs(ctx, tx, scope, srcID); err != nil {
+			return nil, err
+		}
+		where, cklinked = `e.rowid IN (SELECT r FROM _rf)`, `e.rowid IN (SELECT r FROM _rf WHERE cklinked)`
 	}
-	if err := exec(`CREATE OR REPLACE TEMP TABLE _nk AS ` + nk); err != nil {
+	masks, err := sampleMasks(ctx, tx)
+	if err != nil {
 		return nil, err
-	}
-	if !anyNoID {
-		// Then _k holds exactly the rows of repeated Ids: settle them all.
-		if err := exec(`CREATE OR REPLACE TEMP VIEW _r AS SELECT r FROM _k`); err != nil {
-			return nil, err
-		}
-		if err := exec(`CREATE OR REPLACE TEMP VIEW _rf AS SELECT *, false AS cklinked FROM _k`); err != nil {
-			return nil, err
-		}
-	} else {
-		if err := exec(`CREATE OR REPLACE TEMP TABLE _r AS
-			SELECT r FROM _k WHERE idh IN (SELECT idh FROM _seed_id)
-			UNION SELECT r FROM _k WHERE src = $1 AND ck IN (SELECT ck FROM _nk)`, srcID); err != nil {
-			return nil, err
-		}
-		// A copy without Id can join two Id groups: follow the links until
-		// the set of rows to settle is closed.
-		for {
-			var added int64
-			err := tx.QueryRowContext(ctx, `WITH more AS (
-				SELECT r FROM _k WHERE idh IN (SELECT k.idh FROM _k k SEMI JOIN _r USING (r) WHERE k.idh IS NOT NULL)
-				UNION SELECT r FROM _k WHERE ck IN (SELECT k.ck FROM _k k SEMI JOIN _r USING (r) WHERE k.ck IN (SELECT ck FROM _nk)))
-				SELECT count(*) FROM more ANTI JOIN _r USING (r)`).Scan(&added)
-			if err != nil {
-				return nil, err
-			}
-			if added == 0 {
-				break
-			}
-			if err := exec(`INSERT INTO _r
-				SELECT r FROM _k WHERE idh IN (SELECT k.idh FROM _k k SEMI JOIN _r USING (r) WHERE k.idh IS NOT NULL)
-				UNION SELECT r FROM _k WHERE ck IN (SELECT k.ck FROM _k k SEMI JOIN _r USING (r) WHERE k.ck IN (SELECT ck FROM _nk))
-				EXCEPT SELECT r FROM _r`); err != nil {
-				return nil, err
-			}
-		}
-		if err := exec(`CREATE OR REPLACE TEMP TABLE _rf AS
-			SELECT k.*, k.ck IN (SELECT ck FROM _nk) AS cklinked FROM _k k SEMI JOIN _r USING (r)`); err != nil {
-			return nil, err
-		}
 	}
 	// Every copy against its Id group's best: the whole group is settled
 	// here when each agrees with it and carries no field the best lacks (then
 	// they all agree with each other too).
-	if err := exec(`CREATE OR REPLACE TEMP TABLE _pairs AS
-		WITH best AS (
-			SELECT idh, arg_min(r, {'a': -cls, 'b': -nf, 'c': ch, 'd': r}) AS keep, bool_or(cklinked) AS linked
-			FROM _rf WHERE idh IS NOT NULL GROUP BY idh)
-		SELECT m.r, m.idh, best.keep, NOT best.linked AND (` + agreeSQL("m", "b") + `) AND (m.mask & ~b.mask) = 0 AS ok
-		FROM _rf m JOIN best ON best.idh = m.idh JOIN _rf b ON b.r = best.keep
-		WHERE m.r <> best.keep`); err != nil {
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _pairs AS `+pairsSQL(copiesSQL(where, cklinked, masks), masks), srcID); err != nil {
+		return nil, err
+	}
+	// Every row of a group is a copy in _pairs or its group's best.
+	settle := `SELECT r, src FROM _pairs UNION SELECT keep, keep_src FROM _pairs`
+	if anyNoID {
+		settle = `SELECT r, src FROM _rf`
+	}
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _settle AS ` + settle); err != nil {
 		return nil, err
 	}
 	if err := exec(`CREATE OR REPLACE TEMP TABLE _simple AS SELECT idh FROM _pairs GROUP BY idh HAVING bool_and(ok)`); err != nil {
 		return nil, err
 	}
-	if err := exec(`CREATE OR REPLACE TEMP TABLE _dupmap AS SELECT r, keep FROM _pairs WHERE idh IN (SELECT idh FROM _simple)`); err != nil {
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _dupmap AS
+		SELECT r, src, keep, keep_src FROM _pairs WHERE idh IN (SELECT idh FROM _simple)`); err != nil {
 		return nil, err
 	}
-	if err := exec(`CREATE OR REPLACE TEMP TABLE _conf (r BIGINT, other BIGINT, field VARCHAR)`); err != nil {
+	// What SQL could not settle goes to settleCopies.
+	goRows := copiesSQL(`e.rowid IN (SELECT r FROM _pairs WHERE idh NOT IN (SELECT idh FROM _simple)
+		UNION SELECT keep FROM _pairs WHERE idh NOT IN (SELECT idh FROM _simple))`, "false", masks)
+	if anyNoID {
+		goRows = copiesSQL(`e.rowid IN (SELECT r FROM _rf WHERE noid OR idh NOT IN (SELECT idh FROM _simple))`, cklinked, masks)
+	}
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _go AS `+goRows, srcID); err != nil {
+		return nil, err
+	}
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _conf (r BIGINT, src INTEGER, other BIGINT, field VARCHAR)`); err != nil {
 		return nil, err
 	}
 	if err := settleInGo(ctx, tx); err != nil {
 		return nil, err
 	}
 
-	if err := exec(`DELETE FROM _Excluded WHERE Kind = 'duplicate' AND EventRow IN (SELECT r FROM _r)`); err != nil {
+	if err := exec(`DELETE FROM _Excluded WHERE Kind = 'duplicate' AND EventRow IN (SELECT r FROM _settle)`); err != nil {
 		return nil, err
 	}
-	if err := exec(`DELETE FROM _Conflicts WHERE EventRow IN (SELECT r FROM _r) OR OtherRow IN (SELECT r FROM _r)`); err != nil {
+	if err := exec(`DELETE FROM _Conflicts WHERE EventRow IN (SELECT r FROM _settle) OR OtherRow IN (SELECT r FROM _settle)`); err != nil {
 		return nil, err
 	}
 	if err := exec(`INSERT INTO _Excluded (EventRow, SourceId, Record, Line, Kind, Detail, KeptRow)
-		SELECT d.r, dk.src, d.r - ds.FirstRow + 1, NULL, 'duplicate',
+		SELECT d.r, d.src, d.r - ds.FirstRow + 1, NULL, 'duplicate',
 			'same event as ' || ks.Path || ': record ' || (d.keep - ks.FirstRow + 1), d.keep
-		FROM _dupmap d JOIN _rf dk ON dk.r = d.r JOIN _Sources ds ON ds.SourceId = dk.src
-			JOIN _rf kk ON kk.r = d.keep JOIN _Sources ks ON ks.SourceId = kk.src`); err != nil {
+		FROM _dupmap d JOIN _Sources ds ON ds.SourceId = d.src JOIN _Sources ks ON ks.SourceId = d.keep_src`); err != nil {
 		return nil, err
 	}
-	if err := exec(`INSERT INTO _Conflicts (EventRow, SourceId, OtherRow, Field)
-		SELECT c.r, k.src, c.other, c.field FROM _conf c JOIN _rf k ON k.r = c.r`); err != nil {
+	if err := exec(`INSERT INTO _Conflicts (EventRow, SourceId, OtherRow, Field) SELECT r, src, other, field FROM _conf`); err != nil {
 		return nil, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT src FROM _rf UNION SELECT $1::INTEGER`, srcID)
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT src FROM _settle UNION SELECT $1::INTEGER`, srcID)
 	if err != nil {
 		return nil, err
 	}
@@ -181,80 +141,186 @@ func resolveDuplicates(ctx context.Context, tx *sql.Tx, srcID int64) ([]int64, e
 	return touched, rows.Err()
 }
 
-// qualityExprs are _rf's quality columns over _k's comparable values: the
-// time's evident precision (cls), the number of fields carried (nf) and
-// which (mask), and a hash of the exact content (ch: the comparable values
-// plus the raw Result and Level, which the comparable values normalise).
-func qualityExprs() string {
-	var carried, mask, all []string
-	for i, c := range data.AuditLogsColumns {
-		v := fmt.Sprintf("v%d", i)
-		all = append(all, v)
-		if ignoredInComparison(c.Name) {
-			continue
-		}
-		carried = append(carried, "("+v+" IS NOT NULL)::BIGINT")
-		mask = append(mask, fmt.Sprintf("(%s IS NOT NULL)::BIGINT * %d", v, int64(1)<<i))
+// sampleMasks lists the sets of fields (masks) that copies carry, from the
+// first rows of every file: the records of one export carry the same fields,
+// so a sample finds them. A copy whose set is missing from the list is not
+// lost, only compared in Go.
+func sampleMasks(ctx context.Context, tx *sql.Tx) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT `+maskSQL("e")+` AS mask FROM _Events e
+		JOIN _Sources s ON s.SourceId = e._SourceId AND s.FirstRow >= 0
+		WHERE e.rowid BETWEEN s.FirstRow AND s.FirstRow + 999 ORDER BY mask`)
+	if err != nil {
+		return nil, err
 	}
-	tg := fmt.Sprintf("v%d", columnIndex("TimeGenerated"))
-	cls := fmt.Sprintf(`CASE WHEN %[1]s IS NULL OR %[1]s %% 1000000000 = 0 THEN 0 WHEN %[1]s %% 1000000 = 0 THEN 3
-		WHEN %[1]s %% 1000 = 0 THEN 6 ELSE 7 END`, tg)
-	return cls + " AS cls, " + strings.Join(carried, " + ") + " AS nf, " + strings.Join(mask, " + ") + " AS mask, hash(" +
-		strings.Join(all, ", ") + ", rawResult, rawLevel) AS ch"
+	defer rows.Close()
+	var masks []int64
+	for rows.Next() {
+		var m int64
+		if err := rows.Scan(&m); err != nil {
+			return nil, err
+		}
+		masks = append(masks, m)
+	}
+	return masks, rows.Err()
 }
 
-// comparableExprs are _rf's columns v0..v29, one per canonical column, in
-// the form agreeSQL compares: NULL where the copy lacks the field, a hash of
-// the text (Result and Level normalised as disagreement does), or the number
-// (times in epoch nanoseconds). Comparing hashes instead of text keeps the
-// comparison narrow; two different values share a 64-bit hash by chance
-// about once in 2^64 comparisons.
-func comparableExprs(e string) string {
-	exprs := make([]string, len(data.AuditLogsColumns))
+// maskSQL is the set of fields a row carries, one bit per column (fields
+// ignored in comparison left out).
+func maskSQL(e string) string {
+	var bits []string
 	for i, c := range data.AuditLogsColumns {
-		col := e + "." + quoteIdent(c.Name)
-		var v string
-		switch c.Type {
-		case data.TypeString:
-			norm := col
-			switch c.Name {
-			case "Result":
-				norm = "lower(" + col + ")"
-			case "Level":
-				norm = levelSQL(col)
+		if !ignoredInComparison(c.Name) {
+			bits = append(bits, fmt.Sprintf("(%s)::BIGINT * %d", carriedSQL(e, c), int64(1)<<i))
+		}
+	}
+	return strings.Join(bits, " + ")
+}
+
+func carriedSQL(e string, c data.Column) string {
+	col := e + "." + quoteIdent(c.Name)
+	if c.Type == data.TypeString {
+		return col + " <> ''"
+	}
+	return col + " IS NOT NULL"
+}
+
+// comparableSQL is a column's value as copies are compared: NULL where the
+// copy lacks it, Result without case and Level as a number (see
+// disagreement), times in epoch nanoseconds.
+func comparableSQL(e string, c data.Column) string {
+	col := e + "." + quoteIdent(c.Name)
+	switch {
+	case c.Type == data.TypeTime:
+		return "epoch_ns(" + col + ")"
+	case c.Name == "Result":
+		return "nullif(lower(" + col + "), '')"
+	case c.Name == "Level":
+		return "nullif(" + levelSQL(col) + ", '')"
+	case c.Type == data.TypeString:
+		return "nullif(" + col + ", '')"
+	}
+	return col
+}
+
+// copiesSQL selects the event rows matching where with what settling needs:
+// row, file, Id hash (idh), whether the Id is empty (noid), the correlation
+// key (ck), whether that key links it to a copy without Id (cklinked), the
+// fields carried (mask) and their number (nf), the times (tg, adt) and their
+// evident precision (cls), one digest per mask in masks (d0..: a hash of the
+// values of that mask's fields, times apart) and a hash of the exact content
+// (ch), which orders copies that are otherwise equally good. Comparing
+// digests keeps the comparison narrow; two different values share a 64-bit
+// hash by chance about once in 2^64 comparisons.
+func copiesSQL(where, cklinked string, masks []int64) string {
+	var all []string
+	for _, c := range data.AuditLogsColumns {
+		all = append(all, "e."+quoteIdent(c.Name))
+	}
+	// A row needs the digests of the masks it covers (a copy carrying those
+	// fields may be compared with it); its own digest, with the times and
+	// the raw text of what digests normalise, is its content hash.
+	mask := "(" + maskSQL("e") + ")"
+	var digests, own []string
+	for j, m := range masks {
+		vals := []string{fmt.Sprint(m)}
+		for i, c := range data.AuditLogsColumns {
+			if m&(1<<i) != 0 && c.Type != data.TypeTime && !ignoredInComparison(c.Name) {
+				vals = append(vals, comparableSQL("e", c))
 			}
-			v = "CASE WHEN " + col + " <> '' THEN hash(" + norm + ") END"
-		case data.TypeTime:
-			v = "epoch_ns(" + col + ")"
-		case data.TypeDynamic:
-			v = "hash(" + col + ")"
-		default:
-			v = col
 		}
-		exprs[i] = fmt.Sprintf("%s AS v%d", v, i)
+		digests = append(digests, fmt.Sprintf("CASE WHEN %[1]s & %[2]d = %[2]d THEN hash(%[3]s) END AS d%[4]d", mask, m, strings.Join(vals, ", "), j))
+		exact := append(vals, "e.TimeGenerated", "e.ActivityDateTime", "e.Result", "e.Level", "e.Type")
+		own = append(own, fmt.Sprintf("WHEN %d THEN hash(%s)", m, strings.Join(exact, ", ")))
 	}
-	return strings.Join(exprs, ", ") + ", " + e + ".Result AS rawResult, " + e + ".Level AS rawLevel"
+	ch := "hash(" + strings.Join(all, ", ") + ")"
+	if len(own) > 0 {
+		ch = "CASE " + mask + " " + strings.Join(own, " ") + " ELSE " + ch + " END"
+	}
+	return `SELECT *, bit_count(mask) AS nf,
+		CASE WHEN tg IS NULL OR tg % 1000000000 = 0 THEN 0 WHEN tg % 1000000 = 0 THEN 3 WHEN tg % 1000 = 0 THEN 6 ELSE 7 END AS cls
+		FROM (SELECT e.rowid AS r, e._SourceId AS src,
+			CASE WHEN e.Id <> '' THEN hash(e.Id) END AS idh,
+			e.Id = '' AS noid,
+			` + correlationKeySQL("e") + ` AS ck,
+			` + cklinked + ` AS cklinked,
+			` + maskSQL("e") + ` AS mask,
+			epoch_ns(e.TimeGenerated) AS tg, epoch_ns(e.ActivityDateTime) AS adt,
+			` + strings.Join(append(digests, ch+" AS ch"), ", ") + `
+		FROM _Events e WHERE ` + where + `)`
 }
 
-// agreeSQL is true when copy m certainly agrees with copy b (their columns
-// v0..) on every field both carry (see disagreement). It
-// settles only the plain case: dynamic text is compared as written, so a
-// false here means "ask settleCopies", not "differ".
-func agreeSQL(m, b string) string {
-	var conds []string
-	for i, c := range data.AuditLogsColumns {
-		if ignoredInComparison(c.Name) {
-			continue
-		}
-		x, y := fmt.Sprintf("%s.v%d", m, i), fmt.Sprintf("%s.v%d", b, i)
-		if c.Type == data.TypeTime {
-			conds = append(conds, fmt.Sprintf("(%[1]s IS NULL OR %[2]s IS NULL OR abs(%[1]s - %[2]s) < greatest(%[3]s, %[4]s))",
-				x, y, unitSQL(x), unitSQL(y)))
-			continue
-		}
-		conds = append(conds, fmt.Sprintf("(%[1]s IS NULL OR %[2]s IS NULL OR %[1]s = %[2]s)", x, y))
+// correlationKeySQL is what links a copy without Id to its candidates: the
+// correlation id, or the second and operation where that is empty too.
+func correlationKeySQL(e string) string {
+	return `CASE WHEN ` + e + `.CorrelationId <> '' THEN hash(` + e + `.CorrelationId)
+		ELSE hash(epoch_ns(` + e + `.TimeGenerated) // 1000000000, ` + e + `.OperationName) END`
+}
+
+// pairsSQL pairs every copy with its Id group's best copy and says whether
+// SQL can settle the pair (ok): the copy carries no field the best lacks,
+// its times agree at the coarser precision and its digest for its own
+// fields equals the best's for the same fields.
+func pairsSQL(copies string, masks []int64) string {
+	timeAgree := func(col string) string {
+		x, y := "m."+col, "b."+col
+		return fmt.Sprintf("(%[1]s IS NULL OR %[2]s IS NULL OR abs(%[1]s - %[2]s) < greatest(%[3]s, %[4]s))", x, y, unitSQL(x), unitSQL(y))
 	}
-	return strings.Join(conds, " AND ")
+	agree := "false" // no copies
+	if len(masks) > 0 {
+		var cases []string
+		for j, m := range masks {
+			cases = append(cases, fmt.Sprintf("WHEN %d THEN m.d%d = b.d%d", m, j, j))
+		}
+		agree = timeAgree("tg") + " AND " + timeAgree("adt") + " AND CASE m.mask " + strings.Join(cases, " ") + " ELSE false END"
+	}
+	return `WITH k AS MATERIALIZED (` + copies + `),
+		best AS (
+			SELECT idh, arg_min(r, {'a': -cls, 'b': -nf, 'c': ch, 'd': r}) AS keep, bool_or(cklinked) AS linked
+			FROM k WHERE idh IS NOT NULL GROUP BY idh)
+		SELECT m.r, m.src, m.idh, b.r AS keep, b.src AS keep_src,
+			NOT best.linked AND (m.mask & ~b.mask) = 0 AND (` + agree + `) AS ok
+		FROM k m JOIN best ON best.idh = m.idh JOIN k b ON b.r = best.keep
+		WHERE m.r <> best.keep`
+}
+
+// linkWithoutIDs builds _rf, the rows to settle when some copies have no Id:
+// the rows of repeated Ids and of correlations shared with an Id-less copy,
+// followed through both kinds of link until the set is closed (a copy
+// without Id can join two Id groups).
+func linkWithoutIDs(ctx context.Context, tx *sql.Tx, scope string, srcID int64) error {
+	exec := func(q string, args ...any) error {
+		_, err := tx.ExecContext(ctx, q, args...)
+		return err
+	}
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _k AS SELECT e.rowid AS r, e._SourceId AS src,
+		CASE WHEN e.Id <> '' THEN hash(e.Id) END AS idh, e.Id = '' AS noid, `+correlationKeySQL("e")+` AS ck
+		FROM _Events e WHERE `+scope, srcID); err != nil {
+		return err
+	}
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _nk AS SELECT ck FROM _k GROUP BY ck HAVING count(*) > 1 AND bool_or(noid)`); err != nil {
+		return err
+	}
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _r AS
+		SELECT r FROM _k WHERE idh IN (SELECT idh FROM _seed_id)
+		UNION SELECT r FROM _k WHERE src = $1 AND ck IN (SELECT ck FROM _nk)`, srcID); err != nil {
+		return err
+	}
+	const linkedToR = `SELECT r FROM _k WHERE idh IN (SELECT k.idh FROM _k k SEMI JOIN _r USING (r) WHERE k.idh IS NOT NULL)
+		UNION SELECT r FROM _k WHERE ck IN (SELECT k.ck FROM _k k SEMI JOIN _r USING (r) WHERE k.ck IN (SELECT ck FROM _nk))`
+	for {
+		var added int64
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (`+linkedToR+`) ANTI JOIN _r USING (r)`).Scan(&added); err != nil {
+			return err
+		}
+		if added == 0 {
+			break
+		}
+		if err := exec(`INSERT INTO _r ` + linkedToR + ` EXCEPT SELECT r FROM _r`); err != nil {
+			return err
+		}
+	}
+	return exec(`CREATE OR REPLACE TEMP TABLE _rf AS
+		SELECT k.*, k.ck IN (SELECT ck FROM _nk) AS cklinked FROM _k k SEMI JOIN _r USING (r)`)
 }
 
 func unitSQL(ns string) string {
@@ -278,8 +344,7 @@ func settleInGo(ctx context.Context, tx *sql.Tx) error {
 		cols[i] = col
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT f.r, f.src, f.cls, f.nf, f.ch, f.idh, f.noid, f.ck, f.cklinked, `+strings.Join(cols, ", ")+`
-		FROM _rf f JOIN _Events e ON e.rowid = f.r
-		WHERE f.noid OR f.idh NOT IN (SELECT idh FROM _simple)
+		FROM _go f JOIN _Events e ON e.rowid = f.r
 		ORDER BY f.r`)
 	if err != nil {
 		return err
@@ -382,6 +447,10 @@ func settleInGo(ctx context.Context, tx *sql.Tx) error {
 		}
 		return ka.nk && ka.ck == kb.ck && (ka.noid || kb.noid)
 	}
+	source := make(map[int64]int64, len(copies))
+	for _, c := range copies {
+		source[c.row] = c.source
+	}
 	var dupRows, confRows []string
 	for _, set := range sets {
 		if len(set) < 2 {
@@ -389,12 +458,12 @@ func settleInGo(ctx context.Context, tx *sql.Tx) error {
 		}
 		res := settleCopies(set, links)
 		for r, keep := range res.duplicateOf {
-			dupRows = append(dupRows, "("+strconv.FormatInt(r, 10)+", "+strconv.FormatInt(keep, 10)+")")
+			dupRows = append(dupRows, fmt.Sprintf("(%d, %d, %d, %d)", r, source[r], keep, source[keep]))
 		}
 		for _, cf := range res.conflicts {
 			// Both directions, so each side's file reports the other.
-			confRows = append(confRows, fmt.Sprintf("(%d, %d, %s)", cf.row, cf.other, sqlString(cf.field)),
-				fmt.Sprintf("(%d, %d, %s)", cf.other, cf.row, sqlString(cf.field)))
+			confRows = append(confRows, fmt.Sprintf("(%d, %d, %d, %s)", cf.row, source[cf.row], cf.other, sqlString(cf.field)),
+				fmt.Sprintf("(%d, %d, %d, %s)", cf.other, source[cf.other], cf.row, sqlString(cf.field)))
 		}
 	}
 	if err := insertValues(ctx, tx, "_dupmap", dupRows); err != nil {
