@@ -48,16 +48,22 @@ func resolveDuplicates(ctx context.Context, tx *sql.Tx, srcID int64) ([]int64, e
 	if !others {
 		scope = `e._SourceId = $1 AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid AND x.Kind <> 'duplicate')`
 	}
-	var anyNoID bool
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(bool_or(e.Id = ''), false) FROM _Events e WHERE `+scope, srcID).Scan(&anyNoID); err != nil {
+	// Groups the new rows are in: an Id seen twice, or a correlation shared
+	// with a copy that has no Id. One pass finds both: rows without Id form
+	// the group of the empty Id's hash.
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _seed_id AS
+		SELECT hash(e.Id) AS idh, e.Id = '' AS noid FROM _Events e WHERE `+scope+`
+		GROUP BY ALL HAVING noid OR (count(*) > 1 AND bool_or(e._SourceId = $1))`, srcID); err != nil {
 		return nil, err
 	}
-	// Groups the new rows are in: an Id seen twice, or a correlation shared
-	// with a copy that has no Id.
-	if err := exec(`CREATE OR REPLACE TEMP TABLE _seed_id AS
-		SELECT hash(e.Id) AS idh FROM _Events e WHERE e.Id <> '' AND `+scope+`
-		GROUP BY idh HAVING count(*) > 1 AND bool_or(e._SourceId = $1)`, srcID); err != nil {
+	var anyNoID bool
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM _seed_id WHERE noid`).Scan(&anyNoID); err != nil {
 		return nil, err
+	}
+	if anyNoID {
+		if err := exec(`DELETE FROM _seed_id WHERE noid`); err != nil {
+			return nil, err
+		}
 	}
 	// The rows to settle: in the usual case those of repeated Ids, read in
 	// the statement that pairs them (a wide temp table costs more than the
