@@ -28,12 +28,27 @@ const expectedExports = "expected Log Analytics rows, Graph directoryAudits or d
 
 // supportedJSONShapes follows expectedExports when JSON of another shape is
 // refused: one short line a shape.
-const supportedJSONShapes = `; supported JSON shapes:
-  Log Analytics rows {"TimeGenerated":...,"OperationName":...}, one a line or in [...]
-  Log Analytics query API {"tables":[{"columns":[...],"rows":[...]}]}
-  Kusto REST v1 {"Tables":[...]} or v2 [{"FrameType":"DataSetHeader"},...]
-  Graph directoryAudits {"value":[...]}, [...], one a line, or PowerShell ConvertTo-Json output
-  diagnostic settings {"time","operationName","properties"}, one a line or in {"records":[...]}`
+const supportedJSONShapes = `; supported JSON shapes: ` +
+	`Log Analytics rows {"TimeGenerated":...,"OperationName":...}, one a line or in [...]; ` +
+	`Log Analytics query API {"tables":[{"columns":[...],"rows":[...]}]}; ` +
+	`Kusto REST v1 {"Tables":[...]} or v2 [{"FrameType":"DataSetHeader"},...]; ` +
+	`Graph directoryAudits {"value":[...]}, [...], one a line, or PowerShell ConvertTo-Json output; ` +
+	`diagnostic settings {"time","operationName","properties"}, one a line or in {"records":[...]}`
+
+// otherGraphResource names the Graph resource an object is when it is one
+// that collections hold beside directoryAudits ("" otherwise), so that a
+// file of them is refused for what it is.
+func otherGraphResource(o objectKeys) string {
+	switch {
+	case o.has("activityDisplayName") || o.has("initiatedBy") && !o.has("jobId"):
+		return ""
+	case o.has("createdDateTime") && (o.has("appDisplayName") || o.has("status") || o.has("conditionalAccessStatus")):
+		return "signIns"
+	case o.has("jobId") || o.has("cycleId") || o.has("provisioningAction"):
+		return "provisioning"
+	}
+	return ""
+}
 
 // DetectFormat recognises an export's format from its content only, without
 // consuming anything from br (it peeks). Content it does not recognise gives
@@ -243,6 +258,9 @@ func detectJSONObjects(text []byte) (Format, error) {
 	if errors.As(err, &syntax) && len(keys.keys) == 0 {
 		return "", notAuditLog(fmt.Sprintf("invalid JSON at byte %d: %v", syntax.Offset, err))
 	}
+	if kind := otherGraphResource(keys); kind != "" {
+		return "", notAuditLog(fmt.Sprintf("Microsoft Graph %s records, which are not audit events (only directoryAudits are)", kind))
+	}
 	return "", notAuditLog(fmt.Sprintf("JSON object with keys %v; %s%s", keys, expectedExports, supportedJSONShapes))
 }
 
@@ -356,6 +374,9 @@ func detectJSONArray(text []byte) (Format, error) {
 		return FormatGraphArray, nil
 	case kindDiagRecord:
 		return "", notAuditLog("JSON array of diagnostic-settings records; expected them one a line or in {\"records\":[...]}")
+	}
+	if kind := otherGraphResource(keys); kind != "" {
+		return "", notAuditLog(fmt.Sprintf("a JSON array of Microsoft Graph %s records, which are not audit events (only directoryAudits are)", kind))
 	}
 	return "", notAuditLog(fmt.Sprintf("JSON array whose first element has keys %v; %s%s", keys, expectedExports, supportedJSONShapes))
 }

@@ -139,3 +139,17 @@ func TestDetectFormatReadError(t *testing.T) {
 		t.Errorf("the start of a truncated gzip is still recognisable: %q %v", f, err)
 	}
 }
+
+// A file of Graph sign-ins is refused for what it is (provisioning records
+// carry activityDateTime: they are read as Graph and skipped record by record).
+func TestDetectOtherGraphResources(t *testing.T) {
+	for text, want := range map[string]string{
+		`{"id":"s","createdDateTime":"2026-10-01T00:00:00Z","userPrincipalName":"x@y","appDisplayName":"Teams","status":{}}` + "\n": "Graph signIns records",
+		`[{"id":"s","createdDateTime":"2026-10-01T00:00:00Z","status":{}}]`:                                                         "Graph signIns records",
+	} {
+		_, err := DetectFormat(bufio.NewReader(strings.NewReader(text)))
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "not audit events") {
+			t.Errorf("%.40s: %v, want %q", text, err, want)
+		}
+	}
+}

@@ -298,7 +298,7 @@ func TestKustoV2Reader(t *testing.T) {
 func TestDetectRefusalListsShapes(t *testing.T) {
 	_, err := detectBytes([]byte(`{"foo":1,"bar":{"baz":2}}`), 64<<10)
 	msg := err.Error()
-	for _, want := range []string{`JSON object with keys ["foo" "bar"]`, "supported JSON shapes:", "\n  Kusto REST v1", `{"records":[...]}`} {
+	for _, want := range []string{`JSON object with keys ["foo" "bar"]`, "supported JSON shapes:", "; Kusto REST v1", `{"records":[...]}`} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("%q lacks %q", msg, want)
 		}

@@ -74,7 +74,11 @@ func (c SkipCounts) String() string {
 	})
 	parts := make([]string, len(kinds))
 	for i, k := range kinds {
-		parts[i] = groupDigits(c[k]) + " " + k + " records"
+		noun := " records"
+		if c[k] == 1 {
+			noun = " record"
+		}
+		parts[i] = groupDigits(c[k]) + " " + k + noun
 	}
 	return strings.Join(parts, ", ")
 }
