@@ -38,6 +38,13 @@ var ErrStrict = errors.New("strict load stopped")
 func (s *Store) Load(ctx context.Context, paths []string, opt LoadOptions) (LoadReport, error) {
 	start := time.Now()
 	var report LoadReport
+	s.loadMu.Lock()
+	repaired, err := s.repairInterrupted(ctx)
+	s.loadMu.Unlock()
+	if err != nil {
+		return report, fmt.Errorf("set aside an interrupted load: %w", err)
+	}
+	report.Repaired = repaired
 	inputs, problems := s.expandInputs(paths, opt.Stdin)
 	report.Files = append(report.Files, problems...)
 	if opt.Strict && len(problems) > 0 {
@@ -192,7 +199,10 @@ func (s *Store) insertEvents(ctx context.Context, src *sourceRow, insertSQL func
 		return false, err
 	}
 	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(SourceId), 0) + 1 FROM _Sources`).Scan(&src.id); err != nil {
+	// Past every id in use, also by rows whose _Sources row an interrupted
+	// load never wrote.
+	if err := tx.QueryRowContext(ctx, `SELECT greatest((SELECT coalesce(max(SourceId), 0) FROM _Sources),
+		(SELECT coalesce(max(_SourceId), 0) FROM _Events)) + 1`).Scan(&src.id); err != nil {
 		return false, err
 	}
 	diskPath := src.path

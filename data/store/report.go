@@ -107,8 +107,9 @@ func (r FileReport) Location(p Problem) string {
 
 // LoadReport covers one load of one or more files.
 type LoadReport struct {
-	Files   []FileReport  `json:"files"`
-	Elapsed time.Duration `json:"elapsedNs"`
+	Files    []FileReport  `json:"files"`
+	Repaired []string      `json:"repaired,omitempty"` // interrupted earlier loads whose rows were set aside
+	Elapsed  time.Duration `json:"elapsedNs"`
 }
 
 // Totals adds up the per-file counts.
@@ -173,6 +174,9 @@ func (r LoadReport) WriteText(w io.Writer, sanitize func(string) string) error {
 		return err
 	}
 	var b strings.Builder
+	for _, note := range r.Repaired {
+		fmt.Fprintf(&b, "repaired: %s\n", sanitize(note))
+	}
 	for _, f := range r.Files {
 		switch {
 		case f.Incomplete:

@@ -114,10 +114,11 @@ func (s *Store) EventCount(ctx context.Context) (int64, error) {
 }
 
 // IncompleteFiles names the loaded files that broke off before their end
-// (a truncated download or gzip), each with the reason: the hunt misses
-// whatever they held after that point.
+// (a truncated download or gzip), and loads that were interrupted, each with
+// the reason: the hunt misses whatever they held after that point.
 func (s *Store) IncompleteFiles(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT Path, coalesce(Error, '') FROM _Sources WHERE Done AND Incomplete ORDER BY SourceId`)
+	rows, err := s.db.QueryContext(ctx, `SELECT Path, coalesce(Error, ?) FROM _Sources
+		WHERE (Done AND Incomplete) OR NOT Done ORDER BY SourceId`, interruptedReason)
 	if err != nil {
 		return nil, err
 	}
