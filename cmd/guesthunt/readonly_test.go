@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/guesthunt/guesthunt/data/store"
+	"github.com/guesthunt/guesthunt/hunt"
 )
 
 // demoCase loads the demo tenant into a case file in its own directory.
@@ -215,5 +217,52 @@ func TestCaseFileSchemaVersions(t *testing.T) {
 	}
 	if r := runCLI(t, "", "hunt", "--db", db); r.code != exitOK {
 		t.Errorf("hunt after upgrade: %d %s", r.code, r.stderr)
+	}
+}
+
+// What the workbench does on a writable case file (OpenForVerdicts, then
+// the engine's questions and the verdicts) writes nothing; saving a verdict
+// is the one write, which also shows the comparison would see a write.
+func TestWorkbenchBrowsingWritesOnlyVerdicts(t *testing.T) {
+	ctx := context.Background()
+	db := demoCase(t)
+	before := stateOfCase(t, db)
+	st, err := store.OpenForVerdicts(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode() != store.ModeVerdicts {
+		t.Fatalf("writable case file opened in mode %v", st.Mode())
+	}
+	e := hunt.NewEngine(st)
+	p := hunt.DefaultParams()
+	res, err := e.Run(ctx, p)
+	if err != nil || len(res.Rows) == 0 {
+		t.Fatalf("run: %v", err)
+	}
+	if _, err := e.Sensitivity(ctx, p, 90); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Explain(ctx, p, res.Rows[0].InitiatingUserPrincipalName); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Triages(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if after := stateOfCase(t, db); after != before {
+		t.Fatalf("browsing changed the case file: %+v -> %+v", before, after)
+	}
+	st, err = store.OpenForVerdicts(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.SetTriage(ctx, store.Triage{Subject: store.Subject{Kind: store.SubjectInviter, Key: "a@b.example"}, Verdict: store.VerdictBenign})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after := stateOfCase(t, db); after.sum == before.sum {
+		t.Error("a saved verdict left the case file byte-identical: the comparison sees nothing")
 	}
 }
