@@ -194,6 +194,9 @@ func TestSQLRefusesAllButOneSelect(t *testing.T) {
 		if v := storedView(t, s); v != view {
 			t.Fatalf("after %q: AuditLogs view changed to %s", q, v)
 		}
+		if after := stateOf(t, path); after != before {
+			t.Fatalf("after %q: case file changed: %+v -> %+v", q, before, after)
+		}
 	}
 	for q, want := range map[string]string{
 		`DELETE FROM _Events; SELECT 1`: "refused: 2 statements; run one SELECT at a time",
@@ -432,4 +435,16 @@ func TestSchemaVersions(t *testing.T) {
 			t.Errorf("after upgrade: %d events", n)
 		}
 	})
+}
+
+func TestSQLRowCap(t *testing.T) {
+	s := openRO(t, makeCase(t))
+	res, err := s.ReadOnlyQuery(context.Background(), `SELECT * FROM range(250000)`)
+	if err != nil || len(res.Rows) != store.MaxQueryRows || !res.Truncated {
+		t.Errorf("%v: %d rows, truncated %v", err, len(res.Rows), res.Truncated)
+	}
+	res, err = s.ReadOnlyQuery(context.Background(), `SELECT * FROM range(10)`)
+	if err != nil || len(res.Rows) != 10 || res.Truncated {
+		t.Errorf("%v: %d rows, truncated %v", err, len(res.Rows), res.Truncated)
+	}
 }
