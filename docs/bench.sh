@@ -55,7 +55,7 @@ report overlap "hunt LA NDJSON + the same as Graph NDJSON"
 tail -n 1 "$dir/stderr.txt"
 rm -f "$dir/case.duckdb"
 "$dir/guesthunt" load "$file" --db "$dir/case.duckdb" >/dev/null
-"$dir/guesthunt" hunt --db "$dir/case.duckdb" >/dev/null 2>&1 # builds the invite cache once
+"$dir/guesthunt" hunt --db "$dir/case.duckdb" >/dev/null 2>&1 # warm-up (the invite cache is in memory, rebuilt per run)
 for _ in $(seq "$runs"); do run reopen "$dir/guesthunt" hunt --db "$dir/case.duckdb" --format json; done
 report reopen "guesthunt hunt --db case (reopen, no parse)"
 echo "re-runs with new parameters and the sensitivity curve: go test ./hunt -run '^\$' -bench Hunt -count 5"

@@ -6,10 +6,14 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data/store"
 )
 
-// cacheVersion is part of the cache table's name, so that a case file
-// written by an older guesthunt never serves a cache of another shape.
+// cacheVersion is part of the cache table's name, so that a cache of another
+// shape is never served. Caches live in the store's in-memory
+// store.CacheCatalog, never in the case file (older guesthunts wrote them
+// there; such tables are left alone and never read).
 const cacheVersion = 3
 
 // cachePrefix starts every cache table's name.
@@ -19,13 +23,18 @@ const cachePrefix = "_hunt_invites_"
 // so readers can hold on to it while a newer one is being built.
 type inviteCache struct {
 	generation int64
-	table      string    // _hunt_invites_v<version>_g<generation>
+	table      string    // guesthunt_cache.main._hunt_invites_v<version>_g<generation>
 	dataFrom   time.Time // earliest TimeGenerated loaded (zero: no data)
 	dataTo     time.Time // latest TimeGenerated loaded
 }
 
 func cacheTableName(generation int64) string {
 	return fmt.Sprintf("%sv%d_g%d", cachePrefix, cacheVersion, generation)
+}
+
+// qualifiedCacheTable names a cache table inside the in-memory cache catalog.
+func qualifiedCacheTable(name string) string {
+	return store.CacheCatalog + ".main." + name
 }
 
 // buildCacheSQL keeps every "Invite external user" event (whatever the
@@ -129,7 +138,7 @@ func (e *Engine) cacheFor(ctx context.Context) (*inviteCache, error) {
 }
 
 func (e *Engine) buildCache(ctx context.Context, gen int64) (*inviteCache, error) {
-	c := &inviteCache{generation: gen, table: cacheTableName(gen)}
+	c := &inviteCache{generation: gen, table: qualifiedCacheTable(cacheTableName(gen))}
 	wait := 5 * time.Millisecond
 	for attempt := 0; ; attempt++ {
 		err := e.buildCacheOnce(ctx, c)
@@ -162,7 +171,8 @@ func (e *Engine) buildCacheOnce(ctx context.Context, c *inviteCache) error {
 	defer tx.Rollback()
 	var n int
 	err = tx.QueryRowContext(ctx,
-		`SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = $1`, c.table).Scan(&n)
+		`SELECT count(*) FROM duckdb_tables() WHERE database_name = $1 AND schema_name = 'main' AND table_name = $2`,
+		store.CacheCatalog, cacheTableName(c.generation)).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("look up %s: %w", c.table, err)
 	}
@@ -197,7 +207,8 @@ func (e *Engine) buildCacheOnce(ctx context.Context, c *inviteCache) error {
 func (e *Engine) dropStaleCaches(ctx context.Context, current int64) {
 	db := e.store.DB()
 	rows, err := db.QueryContext(ctx,
-		`SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND starts_with(table_name, $1)`, cachePrefix)
+		`SELECT table_name FROM duckdb_tables() WHERE database_name = $1 AND schema_name = 'main' AND starts_with(table_name, $2)`,
+		store.CacheCatalog, cachePrefix)
 	if err != nil {
 		return
 	}
@@ -215,7 +226,7 @@ func (e *Engine) dropStaleCaches(ctx context.Context, current int64) {
 	}
 	rows.Close()
 	for _, name := range stale {
-		db.ExecContext(ctx, `DROP TABLE IF EXISTS `+name)
+		db.ExecContext(ctx, `DROP TABLE IF EXISTS `+qualifiedCacheTable(name))
 	}
 }
 

@@ -77,7 +77,7 @@ func runHunt(cmd *cobra.Command, io streams, hf huntFlags, df dataFlags, args []
 	if err != nil {
 		return err
 	}
-	ds, err := openDataset(cmd.Context(), io, df, args)
+	ds, err := openDataset(cmd.Context(), io, df, args, false)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -14,15 +16,26 @@ func newLoadCommand(io streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "load PATH... --db FILE",
 		Short: "Load exports into a case file and report what was read",
+		Long: `load adds exports to a case file, creating it if needed. It is the one command
+that writes to a case file (besides saving verdicts in the workbench).
+
+With no PATH it only opens the case file for writing, which upgrades a case file
+made by an older guesthunt to the current schema in place.`,
 		Example: `  guesthunt load exports/ --db case.duckdb
-  zcat AuditLogs.ndjson.gz | guesthunt load - --db case.duckdb --format json`,
-		Args: cobra.MinimumNArgs(1),
+  zcat AuditLogs.ndjson.gz | guesthunt load - --db case.duckdb --format json
+  guesthunt load --db old-case.duckdb     # upgrade in place, load nothing`,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, "text", "json"); err != nil {
 				return err
 			}
 			if df.db == "" {
 				return usagef("load needs --db FILE: the case file to keep the data in")
+			}
+			if len(args) == 0 {
+				if _, err := os.Stat(df.db); err != nil {
+					return usagef("load needs PATH... to load (without, it only upgrades an existing case file): %v", err)
+				}
 			}
 			opt, err := df.loadOptions(io.in)
 			if err != nil {
@@ -33,6 +46,14 @@ func newLoadCommand(io streams) *cobra.Command {
 				return usageError{err}
 			}
 			defer st.Close()
+			if len(args) == 0 {
+				sum, err := st.Summary(cmd.Context())
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(io.err, "%s: current schema, %d events from %d files; nothing loaded\n", io.safe(df.db), sum.Events, sum.Files)
+				return nil
+			}
 			report, loadErr := st.Load(cmd.Context(), args, opt)
 			if format == "json" {
 				enc := json.NewEncoder(io.out)

@@ -55,7 +55,7 @@ func runReport(cmd *cobra.Command, io streams, hf huntFlags, df dataFlags, args 
 		return err
 	}
 	ctx := cmd.Context()
-	ds, err := openDataset(ctx, io, df, args)
+	ds, err := openDataset(ctx, io, df, args, false)
 	if err != nil {
 		return err
 	}

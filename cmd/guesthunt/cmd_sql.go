@@ -22,7 +22,7 @@ func newSQLCommand(io streams) *cobra.Command {
 			if err := checkFormat(format, "table", "json", "csv"); err != nil {
 				return err
 			}
-			ds, err := openDataset(cmd.Context(), io, df, args[1:])
+			ds, err := openDataset(cmd.Context(), io, df, args[1:], false)
 			if err != nil {
 				return err
 			}

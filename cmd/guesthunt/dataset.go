@@ -45,12 +45,27 @@ type dataset struct {
 
 // openDataset opens the store and loads paths into it, reporting the load on
 // stderr. It is a usage error when nothing at all could be loaded.
-func openDataset(ctx context.Context, io streams, df dataFlags, paths []string) (*dataset, error) {
+//
+// A case file (--db) is only read: it is opened read-only, or, for the
+// workbench (verdicts true), read-write only to save verdicts when the file
+// can be written. Adding exports to it is "guesthunt load"'s job.
+func openDataset(ctx context.Context, io streams, df dataFlags, paths []string, verdicts bool) (*dataset, error) {
 	opt, err := df.loadOptions(io.in)
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(df.db)
+	if df.db != "" && len(paths) > 0 {
+		return nil, usagef("--db %s is only read here; add exports to it with: guesthunt load PATH... --db %s", df.db, df.db)
+	}
+	var st *store.Store
+	switch {
+	case df.db == "":
+		st, err = store.Open("")
+	case verdicts:
+		st, err = store.OpenForVerdicts(df.db)
+	default:
+		st, err = store.OpenReadOnly(df.db)
+	}
 	if err != nil {
 		return nil, usageError{err}
 	}
@@ -116,6 +131,8 @@ func loadDemo(ctx context.Context, st *store.Store, seed int64) error {
 // It returns where that is for the header, and whether it survives a crash.
 func triageHome(ctx context.Context, ds *dataset, df dataFlags, paths []string) (location string, durable bool) {
 	switch {
+	case df.db != "" && ds.store.ReadOnly():
+		return df.db + " (opened read-only: verdicts are read, new ones cannot be saved)", false
 	case df.db != "":
 		return ds.store.TriagePath(), ds.store.TriageDurable()
 	case ds.demo:

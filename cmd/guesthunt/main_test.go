@@ -138,7 +138,7 @@ func TestSQLIsReadOnly(t *testing.T) {
 		t.Fatalf("select: %d %s %s", r.code, r.stdout, r.stderr)
 	}
 	r = runCLI(t, "", "sql", "DELETE FROM _Events")
-	if r.code != exitUsage || !strings.Contains(r.stderr, "only SELECT") {
+	if r.code != exitUsage || !strings.Contains(r.stderr, "refused: DELETE changes the case file; sql only reads") {
 		t.Fatalf("delete: %d %s", r.code, r.stderr)
 	}
 }

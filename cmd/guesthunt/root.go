@@ -35,7 +35,7 @@ shows which file that is.`,
 			if err != nil {
 				return err
 			}
-			ds, err := openDataset(cmd.Context(), io, df, args)
+			ds, err := openDataset(cmd.Context(), io, df, args, true)
 			if err != nil {
 				return err
 			}

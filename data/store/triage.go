@@ -32,23 +32,38 @@ type triageState struct {
 	ready   bool   // tables exist in catalog
 }
 
-// tables returns the qualified names of the current-state and history tables,
-// creating them first if this database predates triage (case files made
-// before verdicts existed get them on first use).
-func (s *Store) triageTables(ctx context.Context) (cur, hist string, err error) {
+// triageTables returns the qualified names of the current-state and history
+// tables, and whether they exist. Reading never creates them, so browsing a
+// case file that predates triage leaves it untouched.
+func (s *Store) triageTables(ctx context.Context) (cur, hist string, exist bool, err error) {
 	s.triage.mu.Lock()
 	defer s.triage.mu.Unlock()
-	return s.triageTablesLocked(ctx)
+	return s.triageTablesLocked(ctx, false)
 }
 
-func (s *Store) triageTablesLocked(ctx context.Context) (cur, hist string, err error) {
+// triageTablesLocked is triageTables; with create it creates missing tables
+// (the first verdict saved into a case file made before verdicts existed).
+func (s *Store) triageTablesLocked(ctx context.Context, create bool) (cur, hist string, exist bool, err error) {
 	prefix := ""
 	if s.triage.catalog != "" {
 		prefix = quoteIdent(s.triage.catalog) + ".main."
 	}
 	cur, hist = prefix+"_Triage", prefix+"_TriageHistory"
 	if s.triage.ready {
-		return cur, hist, nil
+		return cur, hist, true, nil
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables()
+		WHERE database_name = CASE WHEN $1 = '' THEN current_database() ELSE $1 END
+			AND schema_name = 'main' AND table_name IN ('_Triage', '_TriageHistory')`, s.triage.catalog).Scan(&n); err != nil {
+		return "", "", false, fmt.Errorf("look up triage tables: %w", err)
+	}
+	if n == 2 {
+		s.triage.ready = true
+		return cur, hist, true, nil
+	}
+	if !create {
+		return cur, hist, false, nil
 	}
 	// "At" is quoted everywhere: DuckDB's grammar reserves AT (AT TIME ZONE).
 	stmts := []string{
@@ -74,11 +89,11 @@ func (s *Store) triageTablesLocked(ctx context.Context) (cur, hist string, err e
 	}
 	for _, stmt := range stmts {
 		if _, err := s.db.ExecContext(ctx, stmt); err != nil {
-			return "", "", fmt.Errorf("create triage tables: %w", err)
+			return "", "", false, fmt.Errorf("create triage tables: %w", err)
 		}
 	}
 	s.triage.ready = true
-	return cur, hist, nil
+	return cur, hist, true, nil
 }
 
 // validTriage checks what an analyst (or a hostile log value used as a key)
@@ -131,7 +146,10 @@ func (s *Store) SetTriage(ctx context.Context, t Triage) (Triage, error) {
 
 	s.triage.mu.Lock()
 	defer s.triage.mu.Unlock()
-	cur, hist, err := s.triageTablesLocked(ctx)
+	if s.ReadOnly() && s.triage.catalog == "" {
+		return Triage{}, ErrReadOnly
+	}
+	cur, hist, _, err := s.triageTablesLocked(ctx, true)
 	if err != nil {
 		return Triage{}, err
 	}
@@ -163,9 +181,9 @@ func (s *Store) SetTriage(ctx context.Context, t Triage) (Triage, error) {
 // Triages is the current verdict of every subject ever triaged. A subject
 // that is absent is untriaged.
 func (s *Store) Triages(ctx context.Context) (map[Subject]Triage, error) {
-	cur, _, err := s.triageTables(ctx)
-	if err != nil {
-		return nil, err
+	cur, _, exist, err := s.triageTables(ctx)
+	if err != nil || !exist {
+		return map[Subject]Triage{}, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT Kind, Key, Verdict, Note, Analyst, "At", Seq FROM `+cur)
 	if err != nil {
@@ -184,8 +202,8 @@ func (s *Store) Triages(ctx context.Context) (map[Subject]Triage, error) {
 
 // TriageHistory is every verdict recorded for a subject, oldest first.
 func (s *Store) TriageHistory(ctx context.Context, subj Subject) ([]Triage, error) {
-	_, hist, err := s.triageTables(ctx)
-	if err != nil {
+	_, hist, exist, err := s.triageTables(ctx)
+	if err != nil || !exist {
 		return nil, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT Kind, Key, Verdict, Note, Analyst, "At", Seq FROM `+hist+`

@@ -3,6 +3,7 @@ package store
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"os/exec"
@@ -98,6 +99,29 @@ func TestTriageSurvivesKill(t *testing.T) {
 			cmd.Wait()
 			if fi, err := os.Stat(path + ".wal"); err == nil {
 				t.Logf("write-ahead log left by the killed child: %d bytes", fi.Size())
+			}
+
+			if mode == "db" {
+				// A reader after the crash sees the verdict (DuckDB replays the
+				// log in memory) and leaves file and log as they were.
+				state := func() string {
+					b, _ := os.ReadFile(path)
+					w, _ := os.ReadFile(path + ".wal")
+					return fmt.Sprintf("%x/%x", sha256.Sum256(b), sha256.Sum256(w))
+				}
+				before := state()
+				ro, err := OpenReadOnly(path)
+				if err != nil {
+					t.Fatalf("read-only open after the crash: %v", err)
+				}
+				got, err := ro.Triages(context.Background())
+				ro.Close()
+				if err != nil || got[alice].Note != "kill -9 me" {
+					t.Errorf("read-only open after the crash: %v %+v", err, got)
+				}
+				if state() != before {
+					t.Error("read-only open changed the case file or its log")
+				}
 			}
 
 			var s *Store

@@ -114,7 +114,7 @@ func (s *Store) AttachTriage(ctx context.Context, path string) error {
 		return fmt.Errorf("attach verdicts %s: %w", abs, err)
 	}
 	s.triage.catalog, s.triage.path, s.triage.ready = triageAlias, abs, false
-	if _, _, err := s.triageTablesLocked(ctx); err != nil {
+	if _, _, _, err := s.triageTablesLocked(ctx, true); err != nil {
 		s.db.ExecContext(ctx, `DETACH `+quoteIdent(triageAlias))
 		s.triage.catalog, s.triage.path = "", ""
 		return fmt.Errorf("verdicts file %s: %w", abs, err)
@@ -123,12 +123,16 @@ func (s *Store) AttachTriage(ctx context.Context, path string) error {
 }
 
 // TriagePath is the file verdicts are written to (the attached file, else
-// the case file), "" when they are only in memory. For the header and --help.
+// the case file), "" when they are only in memory or cannot be saved (a case
+// file opened read-only). For the header and --help.
 func (s *Store) TriagePath() string {
 	s.triage.mu.Lock()
 	defer s.triage.mu.Unlock()
 	if s.triage.path != "" {
 		return s.triage.path
+	}
+	if s.mode == ModeReadOnly {
+		return ""
 	}
 	return s.path
 }

@@ -193,7 +193,7 @@ func TestTriageConcurrentWriters(t *testing.T) {
 		total += len(hist)
 	}
 	var n, maxSeq int64
-	_, hist, _ := s.triageTables(context.Background())
+	_, hist, _, _ := s.triageTables(context.Background())
 	s.DB().QueryRow(`SELECT count(*), max(Seq) FROM `+hist).Scan(&n, &maxSeq)
 	if total != writers*updates || n != writers*updates || maxSeq != writers*updates {
 		t.Errorf("history: %d by subject, %d rows, max Seq %d; want %d", total, n, maxSeq, writers*updates)
