@@ -56,9 +56,13 @@ func resolveDuplicates(ctx context.Context, tx *sql.Tx, srcID int64) ([]int64, e
 		GROUP BY ALL HAVING noid OR (count(*) > 1 AND bool_or(e._SourceId = $1))`, srcID); err != nil {
 		return nil, err
 	}
-	var anyNoID bool
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM _seed_id WHERE noid`).Scan(&anyNoID); err != nil {
+	var anyNoID, anyRepeat bool
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(bool_or(noid), false), coalesce(bool_or(NOT noid), false) FROM _seed_id`).
+		Scan(&anyNoID, &anyRepeat); err != nil {
 		return nil, err
+	}
+	if !anyNoID && !anyRepeat {
+		return []int64{srcID}, nil // the usual first file: nothing repeats
 	}
 	if anyNoID {
 		if err := exec(`DELETE FROM _seed_id WHERE noid`); err != nil {
@@ -122,9 +126,9 @@ func resolveDuplicates(ctx context.Context, tx *sql.Tx, srcID int64) ([]int64, e
 	if err := exec(`DELETE FROM _Conflicts WHERE EventRow IN (SELECT r FROM _settle) OR OtherRow IN (SELECT r FROM _settle)`); err != nil {
 		return nil, err
 	}
-	if err := exec(`INSERT INTO _Excluded (EventRow, SourceId, Record, Line, Kind, Detail, KeptRow)
+	if err := exec(`INSERT INTO _Excluded (EventRow, SourceId, Record, Line, Kind, Detail, KeptRow, KeptSource)
 		SELECT d.r, d.src, d.r - ds.FirstRow + 1, NULL, 'duplicate',
-			'same event as ' || ks.Path || ': record ' || (d.keep - ks.FirstRow + 1), d.keep
+			'same event as ' || ks.Path || ': record ' || (d.keep - ks.FirstRow + 1), d.keep, d.keep_src
 		FROM _dupmap d JOIN _Sources ds ON ds.SourceId = d.src JOIN _Sources ks ON ks.SourceId = d.keep_src`); err != nil {
 		return nil, err
 	}

@@ -26,8 +26,8 @@ func fillReport(ctx context.Context, q querier, fr *FileReport) error {
 	if from.Valid {
 		fr.From, fr.To = from.Time.UTC(), to.Time.UTC()
 	}
-	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM _Excluded x JOIN _Events k ON k.rowid = x.KeptRow
-		WHERE x.SourceId = $1 AND x.Kind = 'duplicate' AND k._SourceId = $1`, fr.SourceID).Scan(&fr.Repeats); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM _Excluded
+		WHERE SourceId = $1 AND Kind = 'duplicate' AND KeptSource = $1`, fr.SourceID).Scan(&fr.Repeats); err != nil {
 		return err
 	}
 	fr.Skipped = nil

@@ -272,7 +272,7 @@ func (s *Store) Generation(ctx context.Context) (int64, error) {
 	return n.Int64, err
 }
 
-// schemaVersion 2 added _Excluded.KeptRow and _Conflicts (event identity
+// schemaVersion 2 added _Excluded.KeptRow and KeptSource, and _Conflicts (event identity
 // settled per group); a version 1 file is upgraded by a ModeLoad open.
 const schemaVersion = "2"
 
@@ -420,7 +420,8 @@ func schemaStatements() []string {
 			Line BIGINT,
 			Kind VARCHAR NOT NULL, -- rejected, skipped (Detail = the record's kind), duplicate, failed
 			Detail VARCHAR NOT NULL,
-			KeptRow BIGINT -- for a duplicate: the row of the copy kept
+			KeptRow BIGINT, -- for a duplicate: the row of the copy kept
+			KeptSource INTEGER -- and its file
 			)`,
 		conflictsTable,
 		auditLogsViewSQL(false),
@@ -441,6 +442,7 @@ const conflictsTable = `CREATE TABLE IF NOT EXISTS _Conflicts (
 func upgradeFromV1(ctx context.Context, conn *sql.Conn) error {
 	for _, stmt := range []string{
 		`ALTER TABLE _Excluded ADD COLUMN IF NOT EXISTS KeptRow BIGINT`,
+		`ALTER TABLE _Excluded ADD COLUMN IF NOT EXISTS KeptSource INTEGER`,
 		`ALTER TABLE _Sources ADD COLUMN IF NOT EXISTS Incomplete BOOLEAN DEFAULT false`,
 		conflictsTable,
 		`UPDATE _Meta SET Value = '` + schemaVersion + `' WHERE Key = 'schema'`,
