@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/textsafe"
 )
 
 // Table is a result as columns and rows of cells, the shape every output
@@ -116,10 +117,11 @@ func writeJSONValue(w *bufio.Writer, v any) error {
 }
 
 // writeJSONString escapes like encoding/json (invalid UTF-8 becomes U+FFFD)
-// without HTML escaping, and also escapes the C1 controls and bidi controls
-// that encoding/json passes through, so the output is safe to cat on a terminal.
+// without HTML escaping, and also escapes every other hostile rune
+// (textsafe.JSONEscape: C1, bidi, zero-width, lookalike spaces, tags) that
+// encoding/json passes through, so the output is safe to cat on a terminal
+// and still decodes to the raw value.
 func writeJSONString(w *bufio.Writer, s string) {
-	const hex = "0123456789abcdef"
 	w.WriteByte('"')
 	for _, r := range s { // ranging replaces invalid UTF-8 with U+FFFD
 		switch {
@@ -133,13 +135,8 @@ func writeJSONString(w *bufio.Writer, s string) {
 			w.WriteString(`\r`)
 		case r == '\t':
 			w.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0x061c || r == 0x200e || r == 0x200f ||
-			(r >= 0x2028 && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069):
-			w.WriteString(`\u`)
-			w.WriteByte(hex[r>>12&0xf])
-			w.WriteByte(hex[r>>8&0xf])
-			w.WriteByte(hex[r>>4&0xf])
-			w.WriteByte(hex[r&0xf])
+		case textsafe.JSONEscape(r):
+			textsafe.WriteJSONRune(w, r)
 		default:
 			w.WriteRune(r)
 		}
@@ -147,21 +144,14 @@ func writeJSONString(w *bufio.Writer, s string) {
 	w.WriteByte('"')
 }
 
-// writeRawJSON copies valid JSON, escaping the terminal-hostile runes that
-// may sit raw inside its strings (anywhere else they would be invalid JSON).
+// writeRawJSON copies valid JSON, escaping the hostile runes that may sit
+// raw inside its strings (anywhere else they would be invalid JSON).
 func writeRawJSON(w *bufio.Writer, raw json.RawMessage) {
-	for _, r := range string(raw) {
-		if r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0x061c || r == 0x200e || r == 0x200f ||
-			(r >= 0x2028 && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
-			fmt.Fprintf(w, `\u%04x`, r)
-			continue
-		}
-		w.WriteRune(r)
-	}
+	w.WriteString(textsafe.EscapeJSON(string(raw)))
 }
 
-// WriteCSV writes RFC 4180 CSV with a header. Cells that a spreadsheet would
-// run as a formula are neutralised with a leading apostrophe.
+// WriteCSV writes RFC 4180 CSV with a header. Every cell goes through
+// SpreadsheetSafe: hostile runes as \u escapes, formulas neutralised.
 func WriteCSV(w io.Writer, t Table) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(t.Columns); err != nil {
@@ -210,15 +200,9 @@ func CellText(v any) string {
 	}
 }
 
-// SpreadsheetSafe prefixes an apostrophe to cells that Excel, LibreOffice or
-// Google Sheets would evaluate as a formula (OWASP CSV injection guidance).
-func SpreadsheetSafe(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r', '\n':
-		return "'" + s
-	}
-	return s
-}
+// SpreadsheetSafe renders a CSV cell (textsafe.CSV): a backslash as "\\",
+// hostile runes as \uXXXX (so a CSV printed to a terminal cannot drive it),
+// and a leading apostrophe on cells that Excel, LibreOffice or Google Sheets
+// would evaluate as a formula (OWASP CSV injection guidance) or that start
+// with an apostrophe. textsafe.UnCSV gives the raw value back.
+func SpreadsheetSafe(s string) string { return textsafe.CSV(s) }

@@ -6,7 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"unicode/utf16"
+
+	"github.com/guesthunt/guesthunt/textsafe"
 )
 
 // The JSON report. Field names are part of the interface (scripts read
@@ -142,9 +143,10 @@ func alertJSON(a Alert) (json.RawMessage, error) {
 }
 
 // writeSafeJSON writes v indented, without HTML escaping (the values stay
-// readable), and with the hidden runes that encoding/json passes through
-// (C1, bidi, zero-width) written as \u escapes: decoding gives the raw
-// value back, and catting the file cannot drive or deceive a terminal.
+// readable), and with the hostile runes that encoding/json passes through
+// (textsafe.JSONEscape: C1, bidi, zero-width, lookalike spaces, tags)
+// written as \u escapes: decoding gives the raw value back, and catting the
+// file cannot drive or deceive a terminal.
 func writeSafeJSON(w io.Writer, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -157,13 +159,8 @@ func writeSafeJSON(w io.Writer, v any) error {
 	for _, r := range buf.String() {
 		// encoding/json escapes C0 inside strings; the C0 left are the
 		// encoder's own newlines and indentation.
-		if r >= 0x7f && hiddenRune(r) {
-			if r > 0xffff { // JSON spells these as a surrogate pair
-				hi, lo := utf16.EncodeRune(r)
-				fmt.Fprintf(bw, `\u%04x\u%04x`, hi, lo)
-			} else {
-				fmt.Fprintf(bw, `\u%04x`, r)
-			}
+		if r >= 0x7f && textsafe.JSONEscape(r) {
+			textsafe.WriteJSONRune(bw, r)
 			continue
 		}
 		bw.WriteRune(r)

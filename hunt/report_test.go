@@ -12,6 +12,7 @@ import (
 	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/data/demo"
 	"github.com/guesthunt/guesthunt/data/store"
+	"github.com/guesthunt/guesthunt/textsafe"
 )
 
 const (
@@ -137,7 +138,7 @@ func TestWriteMarkdown(t *testing.T) {
 	if regexp.MustCompile(`(^|[^\\])[<>]`).MatchString(prose) {
 		t.Error("markdown carries an unescaped < or >")
 	}
-	for _, esc := range []string{`\u202E`, `\u200B`, `\u001B`, `\<img`, "\\`tick\\`", `\|`, `\u000A\# not a heading`} {
+	for _, esc := range []string{"‹RLO›", "‹ZWSP›", "␛", `\<img`, "\\`tick\\`", `\|`, `␊\# not a heading`} {
 		if !strings.Contains(md, esc) {
 			t.Errorf("markdown lacks the escaped form %q", esc)
 		}
@@ -237,7 +238,15 @@ func TestWriteReportCSV(t *testing.T) {
 				t.Errorf("cell %q would run as a formula", cell)
 			}
 		}
-		neutralised = neutralised || rec[1] == "'"+hostileNote
+		if strings.HasPrefix(rec[1], "'=HYPERLINK") {
+			back, err := textsafe.UnCSV(rec[1])
+			neutralised = err == nil && back == hostileNote
+		}
+		for _, raw := range []string{"\x1b", "\u202e", "\n"} {
+			if strings.Contains(rec[1], raw) {
+				t.Errorf("CSV note carries %q raw: %q", raw, rec[1])
+			}
+		}
 	}
 	if !neutralised {
 		t.Error("the formula-looking note is not neutralised")
@@ -321,13 +330,15 @@ func TestMarkdownEscaping(t *testing.T) {
 		"# head":             `\# head`,
 		"<script>":           `\<script\>`,
 		"`x`":                "\\`x\\`",
-		"line\nbreak":        `line\u000Abreak`,
-		"rlo\u202eexe":       `rlo\u202Eexe`,
-		"zw\u200bsp":         `zw\u200Bsp`,
-		"c1\u0085":           `c1\u0085`,
+		"line\nbreak":        "line␊break",
+		"rlo\u202eexe":       "rlo‹RLO›exe",
+		"zw\u200bsp":         "zw‹ZWSP›sp",
+		"c1\u0085":           "c1‹U+0085›",
+		"nb\u00a0sp":         "nb‹NBSP›sp",
+		"bom\ufeff":          "bom‹BOM›",
 		"[link](http://x)":   `\[link\](http://x)`,
-		"bad\xffutf8":        "bad\ufffdutf8",
-		"tag\U000E0041":      `tag\U000E0041`,
+		"bad\xffutf8":        "bad‹0xFF›utf8",
+		"tag\U000E0041":      "tag‹U+E0041›",
 		"a_b*c~d&amp;e!f\\g": `a\_b\*c\~d\&amp;e\!f\\g`,
 	}
 	for in, want := range cases {
@@ -338,7 +349,7 @@ func TestMarkdownEscaping(t *testing.T) {
 	if f := mdFence("a ``` b ```` c"); f != "`````" {
 		t.Errorf("fence %q", f)
 	}
-	if got := mdCode("x\x1by\nz"); got != "x\\u001By\nz" {
+	if got := mdCode("x\x1by\nz"); got != "x␛y\nz" {
 		t.Errorf("mdCode %q", got)
 	}
 }

@@ -276,8 +276,9 @@ func TestCopyUsesOSC52(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("y gave no command")
 	}
-	// The clipboard gets the raw value: hidden characters are evidence.
-	if got := fmt.Sprint(cmd()); got != "a\u202E@x.com" {
+	// The clipboard gets one safe line: hidden characters as the markers the
+	// screen shows (the raw value stays in the JSON exports).
+	if got := fmt.Sprint(cmd()); got != "a‹RLO›@x.com" {
 		t.Fatalf("clipboard message %q", got)
 	}
 }

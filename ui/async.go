@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -11,7 +12,9 @@ import (
 )
 
 // Every engine call runs in a tea.Cmd, off the event loop, and comes back as
-// one of the messages below. Each carries the sequence number of the request
+// one of the messages below, with the error when it failed (or panicked:
+// recovered), so every request ends and every failure reaches the screen
+// with its reason. Each carries the sequence number of the request
 // that asked for it: the model keeps only the answer to its latest request,
 // so a slow answer for parameters already changed again is dropped.
 
@@ -76,12 +79,23 @@ func swap(parent context.Context, prev *context.CancelFunc) context.Context {
 	return ctx
 }
 
+// recovered turns a panic in a background call into an error, so a query
+// that blows up is reported like one that fails instead of leaving its
+// request in flight (and the status bar saying "querying…") for ever. Use as
+// defer recovered(&msg, func(err error) tea.Msg { … }).
+func recovered(msg *tea.Msg, fail func(error) tea.Msg) {
+	if r := recover(); r != nil {
+		*msg = fail(fmt.Errorf("internal error: %v", r))
+	}
+}
+
 // queryTimeout bounds one engine call, so a wedged query cannot leave the
 // status bar saying "querying…" for ever.
 const queryTimeout = 5 * time.Minute
 
 func runCmd(ctx context.Context, eng *hunt.Engine, seq int, p hunt.Params) tea.Cmd {
-	return func() tea.Msg {
+	return func() (msg tea.Msg) {
+		defer recovered(&msg, func(err error) tea.Msg { return runMsg{seq: seq, params: p, err: err} })
 		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 		defer cancel()
 		res, err := eng.Run(ctx, p)
@@ -90,7 +104,8 @@ func runCmd(ctx context.Context, eng *hunt.Engine, seq int, p hunt.Params) tea.C
 }
 
 func sensCmd(ctx context.Context, eng *hunt.Engine, seq int, p hunt.Params) tea.Cmd {
-	return func() tea.Msg {
+	return func() (msg tea.Msg) {
+		defer recovered(&msg, func(err error) tea.Msg { return sensMsg{seq: seq, params: p, err: err} })
 		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 		defer cancel()
 		pts, err := eng.Sensitivity(ctx, p, sensitivityDays)
@@ -99,7 +114,8 @@ func sensCmd(ctx context.Context, eng *hunt.Engine, seq int, p hunt.Params) tea.
 }
 
 func detailCmd(ctx context.Context, st *store.Store, seq int, a hunt.Alert) tea.Cmd {
-	return func() tea.Msg {
+	return func() (out tea.Msg) {
+		defer recovered(&out, func(err error) tea.Msg { return detailMsg{seq: seq, alert: a, err: err} })
 		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 		defer cancel()
 		msg := detailMsg{seq: seq, alert: a}
@@ -115,7 +131,8 @@ func detailCmd(ctx context.Context, st *store.Store, seq int, a hunt.Alert) tea.
 }
 
 func whyCmd(ctx context.Context, eng *hunt.Engine, seq int, p hunt.Params, upn string) tea.Cmd {
-	return func() tea.Msg {
+	return func() (msg tea.Msg) {
+		defer recovered(&msg, func(err error) tea.Msg { return whyMsg{seq: seq, upn: upn, err: err} })
 		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 		defer cancel()
 		ex, err := eng.Explain(ctx, p, upn)

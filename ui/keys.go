@@ -23,7 +23,7 @@ type KeyMap struct {
 	// Triage
 	Verdict, Note, VerdictFilter, Export, KQL key.Binding
 	// Other
-	Copy, Help, Quit key.Binding
+	Copy, Retry, Help, Quit key.Binding
 }
 
 // HelpEntry is one binding as shown in help. A non-empty Hint is the short
@@ -74,15 +74,16 @@ func NewKeyMap() KeyMap {
 		AsOfReset:        bind("r", "as-of = end of data", "r"),
 		FoldCase:         bind("f", "toggle fold-case comparison", "f"),
 
-		Verdict:       bind("t", "set verdict (inviter or event)", "t"),
+		Verdict:       bind("t", "set verdict (inviter/event)", "t"),
 		Note:          bind("n", "edit note (same subject)", "n"),
 		VerdictFilter: bind("v", "cycle verdict filter", "v"),
 		Export:        bind("e", "export the report", "e"),
 		KQL:           bind("K", "show + copy the rule's KQL", "K"),
 
-		Copy: bind("y", "copy cell/record (OSC 52)", "y"),
-		Help: bind("?", "help", "?"),
-		Quit: bind("q/ctrl+c", "quit", "q", "ctrl+c"),
+		Copy:  bind("y", "copy cell/record (OSC 52)", "y"),
+		Retry: bind("R", "retry failed queries", "R"),
+		Help:  bind("?", "help", "?"),
+		Quit:  bind("q/ctrl+c", "quit", "q", "ctrl+c"),
 	}
 }
 
@@ -104,10 +105,11 @@ func (k KeyMap) Sections() []HelpSection {
 			e(k.Baseline), e(k.Window), e(k.AsOfBack), e(k.AsOfForward), e(k.AsOf),
 			e(k.AsOfReset), e(k.FoldCase),
 		}},
-		{Title: "Triage", Entries: []HelpEntry{
+		// One section for both keeps the help within 80x20.
+		{Title: "Triage and other", Entries: []HelpEntry{
 			h(k.Verdict, "verdict"), h(k.Note, "note"), e(k.VerdictFilter), h(k.Export, "export"), e(k.KQL),
+			h(k.Copy, "copy"), e(k.Retry), h(k.Help, "help"), h(k.Quit, "quit"),
 		}},
-		{Title: "Other", Entries: []HelpEntry{h(k.Copy, "copy"), h(k.Help, "help"), h(k.Quit, "quit")}},
 	}
 }
 

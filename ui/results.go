@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/guesthunt/guesthunt/hunt"
 )
@@ -15,9 +16,11 @@ func (m Model) onRun(msg runMsg) Model {
 	}
 	m.runBusy = false
 	if msg.err != nil {
-		m.say("rule failed: "+msg.err.Error(), true)
 		if m.res == nil {
-			m.inviters.SetEmptyText("the rule could not run: see the message below")
+			m.say("rule failed: "+msg.err.Error()+" (R retries, q quits)", true)
+			m.inviters.SetEmptyText("the rule could not run: " + msg.err.Error() + " (R retries, q quits)")
+		} else {
+			m.say("rule failed: "+msg.err.Error()+"; the rows shown are for the earlier parameters (R retries)", true)
 		}
 		return m
 	}
@@ -62,7 +65,11 @@ func (m Model) onSens(msg sensMsg) Model {
 	m.sensBusy = false
 	if msg.err != nil {
 		m.sens = nil
-		m.say("sensitivity failed: "+msg.err.Error(), true)
+		// A failed run's message stays: it matters more, and the cause is
+		// most likely the same.
+		if !m.msgErr || !strings.HasPrefix(m.message, "rule failed") {
+			m.say("sensitivity failed: "+msg.err.Error()+" (R retries)", true)
+		}
 		return m
 	}
 	m.sens = msg.points

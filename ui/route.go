@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/guesthunt/guesthunt/hunt"
+	"github.com/guesthunt/guesthunt/textsafe"
 )
 
 // onKey routes a key press: an open prompt or filter box takes every key
@@ -55,16 +56,16 @@ func (m Model) onPagerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, m.keys.Copy):
 		if m.mode == modeDetail && m.detail.raw.Raw != nil {
-			m.say(fmt.Sprintf("copied the record (%d bytes) to the clipboard (OSC 52)", len(m.detail.raw.Raw)), false)
-			return m, tea.SetClipboard(string(m.detail.raw.Raw))
+			out := textsafe.ClipboardRecord(m.detail.raw.Raw)
+			m.say(fmt.Sprintf("copied the record (%d bytes, one line) to the clipboard (OSC 52)", len(out)), false)
+			return m, tea.SetClipboard(out)
 		}
 		if m.mode == modeKQL && m.kql.text != "" {
 			m.say(fmt.Sprintf("copied the rule's KQL (%d bytes) to the clipboard (OSC 52)", len(m.kql.text)), false)
 			return m, tea.SetClipboard(m.kql.text)
 		}
 		if m.mode == modeWhy && m.why.upn != "" {
-			m.say("copied the inviter UPN to the clipboard (OSC 52)", false)
-			return m, tea.SetClipboard(m.why.upn)
+			return m, m.clip("the inviter UPN", m.why.upn)
 		}
 		return m, nil
 	}
@@ -106,6 +107,8 @@ func (m Model) onMainKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.openWhy()
 	case key.Matches(msg, k.Copy):
 		return m.copySelection()
+	case key.Matches(msg, k.Retry):
+		return m.retry()
 	case key.Matches(msg, k.Verdict):
 		return m.openPicker()
 	case key.Matches(msg, k.Note):
@@ -271,6 +274,27 @@ func (m Model) changeParams(p hunt.Params, err error) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
+// retry asks again, at the current parameters, for the rule, the
+// sensitivity curve and the verdicts: after a failure (a full disk, an I/O
+// error, a timeout) the analyst need not change a parameter to try again.
+func (m Model) retry() (tea.Model, tea.Cmd) {
+	if m.deps.Engine == nil {
+		return m, nil
+	}
+	m.say("retrying the queries…", false)
+	m.req.run = m.req.next()
+	m.runBusy = true
+	m.sensFor = m.params
+	m.req.sens = m.req.next()
+	m.sensBusy = true
+	if m.res == nil {
+		m.inviters.SetEmptyText("running the rule…")
+	}
+	run := runCmd(swap(m.deps.Context, &m.req.cancelRun), m.deps.Engine, m.req.run, m.params)
+	sens := sensCmd(swap(m.deps.Context, &m.req.cancelSens), m.deps.Engine, m.req.sens, m.params)
+	return m, tea.Batch(run, sens, m.fetchTriages())
+}
+
 func (m Model) openDetail() (tea.Model, tea.Cmd) {
 	rows := m.guestAlerts()
 	if m.guests.Cursor() >= len(rows) {
@@ -301,22 +325,34 @@ func (m Model) openWhy() (tea.Model, tea.Cmd) {
 	return m, whyCmd(ctx, m.deps.Engine, m.req.why, m.params, m.selected)
 }
 
-// copySelection copies the raw value (hidden characters included: they are
-// evidence) through OSC 52, which also works over SSH.
+// copySelection copies the selected UPN through OSC 52, which also works
+// over SSH.
 func (m Model) copySelection() (tea.Model, tea.Cmd) {
 	if m.focus == paneGuests {
 		if rows := m.guestAlerts(); m.guests.Cursor() < len(rows) {
-			upn := rows[m.guests.Cursor()].TargetUserPrincipalName
-			m.say("copied the guest UPN to the clipboard (OSC 52)", false)
-			return m, tea.SetClipboard(upn)
+			return m, m.clip("the guest UPN", rows[m.guests.Cursor()].TargetUserPrincipalName)
 		}
 		return m, nil
 	}
 	if m.selected == "" {
 		return m, nil
 	}
-	m.say("copied the inviter UPN to the clipboard (OSC 52)", false)
-	return m, tea.SetClipboard(m.selected)
+	return m, m.clip("the inviter UPN", m.selected)
+}
+
+// clip puts text from the data on the clipboard in the one safe form
+// (textsafe.Clipboard): one line, every hostile character as the visible
+// marker the screen shows, so pasting it into a shell or a terminal can
+// neither run a command nor drive the terminal. The raw value stays in the
+// JSON exports.
+func (m *Model) clip(what, s string) tea.Cmd {
+	out := textsafe.Clipboard(s)
+	note := ""
+	if out != s {
+		note = "; hidden characters copied as markers"
+	}
+	m.say("copied "+what+" to the clipboard (OSC 52)"+note, false)
+	return tea.SetClipboard(out)
 }
 
 func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,11 +23,20 @@ import (
 
 const goldenW, goldenH = 120, 36
 
+// emuMu orders the program's writes into the emulator against the test's
+// reads of its cells. vt.SafeEmulator locks each call, but CellAt returns a
+// pointer into the screen buffer that the next write changes: a read of a
+// whole screen (screenText, writeScreenshot) must hold this lock throughout,
+// and every write takes it too.
+var emuMu sync.Mutex
+
 // crlf does what a pty's output processing would: a bare \n would leave the
 // emulator's cursor in its column.
 type crlf struct{ w *vt.SafeEmulator }
 
 func (c crlf) Write(p []byte) (int, error) {
+	emuMu.Lock()
+	defer emuMu.Unlock()
 	if _, err := c.w.Write(bytes.ReplaceAll(p, []byte("\n"), []byte("\r\n"))); err != nil {
 		return 0, err
 	}
@@ -48,6 +58,8 @@ func (p steadyProbe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // screenText reads the emulator's cells as plain text, one line per row.
 func screenText(e *vt.SafeEmulator) string {
+	emuMu.Lock()
+	defer emuMu.Unlock()
 	var lines []string
 	for y := 0; y < e.Height(); y++ {
 		var b strings.Builder

@@ -66,6 +66,8 @@ func writeScreenshot(path string, e *vt.SafeEmulator) error {
 		return err
 	}
 	const pad = 12
+	emuMu.Lock() // see screens_test.go
+	defer emuMu.Unlock()
 	w, h := e.Width(), e.Height()
 	img := image.NewRGBA(image.Rect(0, 0, w*fonts.cellW+2*pad, h*fonts.cellH+2*pad))
 	draw.Draw(img, img.Bounds(), &image.Uniform{shotBackground}, image.Point{}, draw.Src)

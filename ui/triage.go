@@ -154,7 +154,8 @@ func without[V any](m map[store.Subject]V, s store.Subject) map[store.Subject]V 
 }
 
 func fetchTriagesCmd(ctx context.Context, st TriageStore, seq int) tea.Cmd {
-	return func() tea.Msg {
+	return func() (msg tea.Msg) {
+		defer recovered(&msg, func(err error) tea.Msg { return triagesMsg{seq: seq, err: err} })
 		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 		defer cancel()
 		all, err := st.Triages(ctx)
@@ -163,7 +164,8 @@ func fetchTriagesCmd(ctx context.Context, st TriageStore, seq int) tea.Cmd {
 }
 
 func saveTriageCmd(ctx context.Context, st TriageStore, t store.Triage) tea.Cmd {
-	return func() tea.Msg {
+	return func() (msg tea.Msg) {
+		defer recovered(&msg, func(err error) tea.Msg { return triageSavedMsg{want: t, err: err} })
 		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 		defer cancel()
 		got, err := st.SetTriage(ctx, t)
@@ -172,7 +174,8 @@ func saveTriageCmd(ctx context.Context, st TriageStore, t store.Triage) tea.Cmd 
 }
 
 func exportCmd(ctx context.Context, f ExportFunc, res *hunt.Result, tri map[store.Subject]store.Triage) tea.Cmd {
-	return func() tea.Msg {
+	return func() (msg tea.Msg) {
+		defer recovered(&msg, func(err error) tea.Msg { return exportMsg{err: err} })
 		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 		defer cancel()
 		path, err := f(ctx, res, tri)

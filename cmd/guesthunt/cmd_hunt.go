@@ -47,6 +47,7 @@ func addDataFlags(cmd *cobra.Command, df *dataFlags) {
 	cmd.Flags().StringVar(&df.db, "db", "", "case file (DuckDB) to keep loaded data in, or to read from")
 	cmd.Flags().BoolVar(&df.strict, "strict", false, "stop at the first rejected record or unreadable file")
 	cmd.Flags().StringVar(&df.tz, "tz", "", `zone a portal CSV's "[Local Time]" columns were written in: IANA name (Europe/Berlin) or offset (+02:00)`)
+	addMemoryFlag(cmd, df)
 	df.seed = 1
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/guesthunt/guesthunt/data/store"
+	"github.com/guesthunt/guesthunt/textsafe"
 )
 
 func newLoadCommand(io streams) *cobra.Command {
@@ -46,6 +48,9 @@ made by an older guesthunt to the current schema in place.`,
 				return usageError{err}
 			}
 			defer st.Close()
+			if err := df.applyMemory(st); err != nil {
+				return err
+			}
 			if len(args) == 0 {
 				sum, err := st.Summary(cmd.Context())
 				if err != nil {
@@ -56,9 +61,15 @@ made by an older guesthunt to the current schema in place.`,
 			}
 			report, loadErr := st.Load(cmd.Context(), args, opt)
 			if format == "json" {
-				enc := json.NewEncoder(io.out)
+				// Paths and reasons may quote the data: hostile runes as
+				// \u escapes (textsafe), as in every JSON output.
+				var buf bytes.Buffer
+				enc := json.NewEncoder(&buf)
 				enc.SetIndent("", "  ")
 				if err := enc.Encode(report); err != nil {
+					return err
+				}
+				if _, err := io.out.Write([]byte(textsafe.EscapeJSON(buf.String()))); err != nil {
 					return err
 				}
 			} else if err := report.WriteText(io.out, io.safe); err != nil {

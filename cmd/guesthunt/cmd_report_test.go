@@ -80,7 +80,7 @@ func TestReportMarkdownDemo(t *testing.T) {
 			t.Errorf("the report carries %q raw", raw)
 		}
 	}
-	if !strings.Contains(md, `\u202E`) || !strings.Contains(md, `\u200B`) {
+	if !strings.Contains(md, "‹RLO›") || !strings.Contains(md, "‹ZWSP›") {
 		t.Error("the hostile guest's characters are not shown escaped")
 	}
 	if !strings.Contains(r.stderr, "DEMO") {

@@ -20,6 +20,7 @@ type dataFlags struct {
 	strict bool
 	tz     string
 	seed   int64
+	memory string // --memory-limit (memory.go)
 }
 
 // loadOptions are the load options the flags ask for; a bad --tz is a
@@ -68,6 +69,10 @@ func openDataset(ctx context.Context, io streams, df dataFlags, paths []string, 
 	}
 	if err != nil {
 		return nil, usageError{err}
+	}
+	if err := df.applyMemory(st); err != nil {
+		st.Close()
+		return nil, err
 	}
 	ds := &dataset{store: st}
 	switch {

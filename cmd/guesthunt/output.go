@@ -25,7 +25,11 @@ func writeTable(io streams, format string, t hunt.Table, tableColumns int) error
 		cols = cols[:tableColumns]
 	}
 	tw := tabwriter.NewWriter(io.out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join(cols, "\t"))
+	heads := make([]string, len(cols))
+	for i, c := range cols {
+		heads[i] = safe.Line(c, 48) // sql column names may quote the data
+	}
+	fmt.Fprintln(tw, strings.Join(heads, "\t"))
 	for _, row := range t.Rows {
 		cells := make([]string, len(cols))
 		for i := range cols {

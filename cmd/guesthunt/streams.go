@@ -4,7 +4,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/guesthunt/guesthunt/ui/safe"
+	"github.com/guesthunt/guesthunt/textsafe"
 )
 
 // streams are the command's standard streams, swapped out in tests.
@@ -15,8 +15,8 @@ type streams struct {
 }
 
 // safe makes text from the data (file names, reasons quoting records) harmless
-// on a terminal: the one sanitizer the workbench uses too.
-func (streams) safe(s string) string { return safe.Text(s) }
+// on a terminal: textsafe's markers, the policy the workbench draws with too.
+func (streams) safe(s string) string { return textsafe.Text(s) }
 
 // isCobraUsage recognises cobra's own flag and argument errors.
 func isCobraUsage(err error) bool {
