@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/guesthunt/guesthunt/data"
-	"github.com/guesthunt/guesthunt/textsafe"
+	"github.com/guesthunt/guesthunt/ui/textsafe"
 )
 
 // Table is a result as columns and rows of cells, the shape every output

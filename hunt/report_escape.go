@@ -3,7 +3,7 @@ package hunt
 import (
 	"strings"
 
-	"github.com/guesthunt/guesthunt/textsafe"
+	"github.com/guesthunt/guesthunt/ui/textsafe"
 )
 
 // Escaping for reports. Every string in a report comes from the audit log,

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/guesthunt/guesthunt/textsafe"
+	"github.com/guesthunt/guesthunt/ui/textsafe"
 )
 
 // The JSON report. Field names are part of the interface (scripts read

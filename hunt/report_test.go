@@ -12,7 +12,7 @@ import (
 	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/data/demo"
 	"github.com/guesthunt/guesthunt/data/store"
-	"github.com/guesthunt/guesthunt/textsafe"
+	"github.com/guesthunt/guesthunt/ui/textsafe"
 )
 
 const (

@@ -7,7 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/guesthunt/guesthunt/hunt"
-	"github.com/guesthunt/guesthunt/textsafe"
+	"github.com/guesthunt/guesthunt/ui/textsafe"
 )
 
 // onKey routes a key press: an open prompt or filter box takes every key

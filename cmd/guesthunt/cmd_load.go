@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/guesthunt/guesthunt/data/store"
-	"github.com/guesthunt/guesthunt/textsafe"
+	"github.com/guesthunt/guesthunt/ui/textsafe"
 )
 
 func newLoadCommand(io streams) *cobra.Command {

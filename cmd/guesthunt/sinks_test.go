@@ -11,9 +11,9 @@ import (
 	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/hunt"
-	"github.com/guesthunt/guesthunt/textsafe"
-	"github.com/guesthunt/guesthunt/textsafe/textsafetest"
 	"github.com/guesthunt/guesthunt/ui/safe"
+	"github.com/guesthunt/guesthunt/ui/textsafe"
+	"github.com/guesthunt/guesthunt/ui/textsafe/textsafetest"
 )
 
 // TestEverySinkOnHostileStrings runs every output that can carry a string

@@ -4,7 +4,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/guesthunt/guesthunt/textsafe"
+	"github.com/guesthunt/guesthunt/ui/textsafe"
 )
 
 // streams are the command's standard streams, swapped out in tests.

@@ -9,7 +9,7 @@
 // textsafe's, shared with every other output.
 package safe
 
-import "github.com/guesthunt/guesthunt/textsafe"
+import "github.com/guesthunt/guesthunt/ui/textsafe"
 
 // Segment is one run of sanitized output. Marker segments stand for exactly one
 // hostile rune or invalid byte; plain segments are printable text as found.

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/guesthunt/guesthunt/textsafe"
-	"github.com/guesthunt/guesthunt/textsafe/textsafetest"
+	"github.com/guesthunt/guesthunt/ui/textsafe"
+	"github.com/guesthunt/guesthunt/ui/textsafe/textsafetest"
 )
 
 // dangerous is written independently of the implementation, from the issue's
