@@ -204,3 +204,29 @@ func TestTimeZoneFlag(t *testing.T) {
 		t.Errorf("bad --tz: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// A misspelt subcommand is not taken for a file; a file of that name is.
+func TestMistypedCommand(t *testing.T) {
+	r := runCLI(t, "", "hunts")
+	if r.code != exitUsage || !strings.Contains(r.stderr, `did you mean "hunt"`) {
+		t.Errorf("hunts: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := runCLI(t, "", "reprot"); !strings.Contains(r.stderr, `did you mean "report"`) {
+		t.Errorf("reprot: %s", r.stderr)
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if r := runCLI(t, "", "demo", "--out", "hunts"); r.code != exitOK {
+		t.Fatal(r.stderr)
+	}
+	if r := runCLI(t, "", "hunts"); r.code != exitOK || strings.Contains(r.stderr, "did you mean") {
+		t.Errorf("a file called hunts: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	r := runCLI(t, "", "--version")
+	if r.code != exitOK || !strings.HasPrefix(r.stdout, "guesthunt version ") {
+		t.Errorf("exit %d: %q %q", r.code, r.stdout, r.stderr)
+	}
+}

@@ -24,10 +24,14 @@ set), so reopening the same exports brings them back. The workbench header
 shows which file that is.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 		Args:          cobra.ArbitraryArgs,
 		// On a terminal the bare command opens the workbench; piped, it
 		// prints the hunt like "guesthunt hunt".
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := mistypedCommand(cmd.Root(), args); err != nil {
+				return err
+			}
 			if !isTerminal(io.out) {
 				return runHunt(cmd, io, hf, df, args)
 			}
