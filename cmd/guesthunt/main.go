@@ -42,7 +42,7 @@ func run(ctx context.Context, args []string, io streams) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(io.err, "guesthunt:", io.safe(err.Error()))
+	fmt.Fprintln(io.err, "guesthunt:", io.safe(plainError(err)))
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		return exitUsage
