@@ -49,25 +49,23 @@ func resolveDuplicates(ctx context.Context, tx *sql.Tx, srcID int64) ([]int64, e
 		scope = `e._SourceId = $1 AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid AND x.Kind <> 'duplicate')`
 	}
 	// Groups the new rows are in: an Id seen twice, or a correlation shared
-	// with a copy that has no Id. One pass finds both: rows without Id form
-	// the group of the empty Id's hash.
-	if err := exec(`CREATE OR REPLACE TEMP TABLE _seed_id AS
-		SELECT hash(e.Id) AS idh, e.Id = '' AS noid FROM _Events e WHERE `+scope+`
-		GROUP BY ALL HAVING noid OR (count(*) > 1 AND bool_or(e._SourceId = $1))`, srcID); err != nil {
+	// with a copy that has no Id. (Two plain passes: one aggregate grouping
+	// on both measured three times slower.)
+	var anyNoID bool
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(bool_or(e.Id = ''), false) FROM _Events e WHERE `+scope, srcID).Scan(&anyNoID); err != nil {
 		return nil, err
 	}
-	var anyNoID, anyRepeat bool
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(bool_or(noid), false), coalesce(bool_or(NOT noid), false) FROM _seed_id`).
-		Scan(&anyNoID, &anyRepeat); err != nil {
+	if err := exec(`CREATE OR REPLACE TEMP TABLE _seed_id AS
+		SELECT hash(e.Id) AS idh FROM _Events e WHERE e.Id <> '' AND `+scope+`
+		GROUP BY idh HAVING count(*) > 1 AND bool_or(e._SourceId = $1)`, srcID); err != nil {
+		return nil, err
+	}
+	var anyRepeat bool
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM _seed_id`).Scan(&anyRepeat); err != nil {
 		return nil, err
 	}
 	if !anyNoID && !anyRepeat {
 		return []int64{srcID}, nil // the usual first file: nothing repeats
-	}
-	if anyNoID {
-		if err := exec(`DELETE FROM _seed_id WHERE noid`); err != nil {
-			return nil, err
-		}
 	}
 	// The rows to settle: in the usual case those of repeated Ids, read in
 	// the statement that pairs them (a wide temp table costs more than the
