@@ -335,18 +335,43 @@ func optionalTime(raw json.RawMessage) time.Time {
 	return t
 }
 
+// stream is what the single-document sources share: how many records they
+// have given, and the error that stopped them. A damaged span counts as a
+// record and the stream goes on; any other error stops it for good.
+type stream struct {
+	count int64
+	err   error
+}
+
+func (s *stream) next(step func() ([]byte, jsonPos, error)) ([]byte, jsonPos, error) {
+	if s.err != nil {
+		return nil, jsonPos{}, s.err
+	}
+	raw, pos, err := step()
+	var span *damagedSpan
+	switch {
+	case errors.As(err, &span):
+		s.count++
+		return nil, pos, err
+	case err != nil:
+		s.err = err
+		return nil, jsonPos{}, err
+	}
+	s.count++
+	return raw, pos, nil
+}
+
 // envelopeSource yields the elements of the array under key (matched
 // ignoring case) in a sequence of JSON objects: one Graph API page or Event
 // Hub envelope, or several back to back or one a line, as tools save them.
 // Other members (@odata.context, @odata.nextLink) are skipped.
 type envelopeSource struct {
+	stream
 	t     *tokStream
 	key   string
 	shape recordShape
 	state envelopeState
 	docs  int
-	count int64
-	err   error // sticky
 }
 
 type envelopeState int
@@ -361,23 +386,7 @@ func newEnvelopeSource(r io.Reader, key string, shape recordShape) *envelopeSour
 	return &envelopeSource{t: newTokStream(r), key: key, shape: shape}
 }
 
-func (e *envelopeSource) next() ([]byte, jsonPos, error) {
-	if e.err != nil {
-		return nil, jsonPos{}, e.err
-	}
-	raw, pos, err := e.step()
-	var span *damagedSpan
-	switch {
-	case errors.As(err, &span):
-		e.count++
-		return nil, pos, err
-	case err != nil:
-		e.err = err
-		return nil, jsonPos{}, err
-	}
-	e.count++
-	return raw, pos, nil
-}
+func (e *envelopeSource) next() ([]byte, jsonPos, error) { return e.stream.next(e.step) }
 
 func (e *envelopeSource) step() ([]byte, jsonPos, error) {
 	t := e.t

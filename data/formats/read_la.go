@@ -75,34 +75,17 @@ func RecordFromLA(obj map[string]json.RawMessage) (data.Record, error) {
 // also of several arrays one after another, and of bare records between
 // them, as PowerShell's ConvertTo-Json | Out-File -Append writes pages.
 type arraySource struct {
+	stream
 	t     *tokStream
 	shape recordShape
 	docs  int
-	count int64
-	err   error // sticky
 }
 
 func newArraySource(r io.Reader, shape recordShape) *arraySource {
 	return &arraySource{t: newTokStream(r), shape: shape}
 }
 
-func (a *arraySource) next() ([]byte, jsonPos, error) {
-	if a.err != nil {
-		return nil, jsonPos{}, a.err
-	}
-	raw, pos, err := a.step()
-	var span *damagedSpan
-	switch {
-	case errors.As(err, &span):
-		a.count++
-		return nil, pos, err
-	case err != nil:
-		a.err = err
-		return nil, jsonPos{}, err
-	}
-	a.count++
-	return raw, pos, nil
-}
+func (a *arraySource) next() ([]byte, jsonPos, error) { return a.stream.next(a.step) }
 
 func (a *arraySource) step() ([]byte, jsonPos, error) {
 	t := a.t

@@ -37,6 +37,7 @@ func newKustoV2Reader(r io.Reader) RecordReader {
 // has a TimeGenerated column. Later tables (query statistics, completion
 // information) are skipped.
 type tableSource struct {
+	stream
 	t          *tokStream
 	state      tableState
 	frames     bool       // Kusto v2: the document is an array of frames
@@ -46,8 +47,6 @@ type tableSource struct {
 	chosen     bool       // rows of a table were read
 	header     *tableFrame
 	seen       []string // names of the tables passed over, for the error message
-	count      int64
-	err        error // sticky
 }
 
 type tableState int
@@ -69,23 +68,7 @@ type tableFrame struct {
 	hasColumns                bool
 }
 
-func (a *tableSource) next() ([]byte, jsonPos, error) {
-	if a.err != nil {
-		return nil, jsonPos{}, a.err
-	}
-	raw, pos, err := a.step()
-	var span *damagedSpan
-	switch {
-	case errors.As(err, &span):
-		a.count++
-		return nil, pos, err
-	case err != nil:
-		a.err = err
-		return nil, jsonPos{}, err
-	}
-	a.count++
-	return raw, pos, nil
-}
+func (a *tableSource) next() ([]byte, jsonPos, error) { return a.stream.next(a.step) }
 
 func (a *tableSource) step() ([]byte, jsonPos, error) {
 	t := a.t
