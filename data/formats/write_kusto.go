@@ -2,8 +2,6 @@ package formats
 
 import (
 	"bufio"
-	"encoding/json"
-	"time"
 
 	"github.com/guesthunt/guesthunt/data"
 )
@@ -46,27 +44,7 @@ func writeKustoV1(w *bufio.Writer, recs []data.Record) error {
 
 // kustoV2Cells is one row of a v2 PrimaryResult: dynamic values embedded as
 // JSON, as v2 returns them.
-func kustoV2Cells(r *data.Record) []any {
-	cells := canonicalCells(r)
-	out := make([]any, len(cells))
-	for i, cell := range cells {
-		switch v := cell.(type) {
-		case string:
-			out[i] = v
-		case time.Time:
-			if !v.IsZero() {
-				out[i] = data.FormatTime(v)
-			}
-		case *int64:
-			if v != nil {
-				out[i] = *v
-			}
-		case json.RawMessage:
-			out[i] = embeddedDynamic(v)
-		}
-	}
-	return out
-}
+func kustoV2Cells(r *data.Record) []any { return tableCells(r, embeddedDynamic) }
 
 // writeKustoV2 writes an Azure Data Explorer REST v2 response: a JSON array
 // of frames, the records in the PrimaryResult DataTable between the query

@@ -79,8 +79,20 @@ func laAPIType(duckType string) string {
 }
 
 // laAPICells is one row of an API response: every column present, strings
-// as "" when empty (Kusto strings are never null), other absent values null.
+// as "" when empty (Kusto strings are never null), other absent values null,
+// dynamic values as JSON text.
 func laAPICells(r *data.Record) []any {
+	return tableCells(r, func(v json.RawMessage) any {
+		if text, ok := dynamicText(v); ok {
+			return text
+		}
+		return nil
+	})
+}
+
+// tableCells is one row of a table response (LA API, Kusto): every column,
+// dynamic ones as the response spells them.
+func tableCells(r *data.Record, dynamic func(json.RawMessage) any) []any {
 	cells := canonicalCells(r)
 	out := make([]any, len(cells))
 	for i, cell := range cells {
@@ -96,9 +108,7 @@ func laAPICells(r *data.Record) []any {
 				out[i] = *v
 			}
 		case json.RawMessage:
-			if text, ok := dynamicText(v); ok {
-				out[i] = text
-			}
+			out[i] = dynamic(v)
 		}
 	}
 	return out
