@@ -43,16 +43,6 @@ type Deps struct {
 	Export ExportFunc
 }
 
-type mode int
-
-const (
-	modeMain mode = iota
-	modeDetail
-	modeWhy
-	modeHelp
-	modeKQL
-)
-
 type pane int
 
 const (
@@ -98,22 +88,15 @@ type Model struct {
 	sortCol   int
 	sortDesc  bool
 
-	mode     mode
-	helpFrom mode
-	prompt   lineInput
-	asking   promptKind
-	message  string
-	msgErr   bool
-
-	detail  detailMsg
-	why     whyMsg
-	loading bool // a detail or why answer is awaited
-	scroll  scrollPane
+	pages   pageStack // views above the main page, top last
+	prompt  lineInput
+	asking  promptKind
+	message string
+	msgErr  bool
 
 	tri     triageState
 	picker  verdictPicker
 	noteFor store.Subject // what the note prompt edits
-	kql     kqlView
 }
 
 // New builds the workbench. Nothing runs until Init.
@@ -226,10 +209,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onExport(msg), nil
 	case sensMsg:
 		return m.onSens(msg), nil
-	case detailMsg:
-		return m.onDetail(msg), nil
-	case whyMsg:
-		return m.onWhy(msg), nil
+	case detailMsg, whyMsg:
+		return m.deliver(msg)
+	case statusMsg:
+		m.say(msg.text, msg.isErr)
+		return m, nil
 	case table.HeaderClickMsg:
 		m = m.sortBy(msg.Col, m.sortCol == msg.Col && !m.sortDesc)
 		return m, nil

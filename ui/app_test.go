@@ -261,7 +261,7 @@ func TestPanesHelpAndTooSmall(t *testing.T) {
 		t.Fatal("? did not open help")
 	}
 	m, _ = send(t, m, press("esc"))
-	if m.mode != modeMain {
+	if !m.onPage(pageMain) {
 		t.Fatal("esc did not close help")
 	}
 	m, _ = send(t, m, tea.WindowSizeMsg{Width: 60, Height: 10})

@@ -11,7 +11,7 @@ import (
 func TestStatusBarFillsWidth(t *testing.T) {
 	info := StatusInfo{Row: 3, Rows: 100000, Filter: "evil\x1b]0;x\x07", SortColumn: "Invites", SortDesc: true, QueryTime: 42 * time.Millisecond}
 	for _, w := range []int{20, 60, 80, 160} {
-		out := StatusBar(info, NewKeyMap(), NewStyles(true, false), w)
+		out := StatusBar(info, NewKeyMap().Hints(), NewStyles(true, false), w)
 		if got := ansi.StringWidth(out); got != w {
 			t.Fatalf("width %d: bar is %d wide: %q", w, got, ansi.Strip(out))
 		}
@@ -19,13 +19,13 @@ func TestStatusBarFillsWidth(t *testing.T) {
 			t.Fatalf("filter text reached the terminal raw: %q", out)
 		}
 	}
-	plain := ansi.Strip(StatusBar(info, NewKeyMap(), NewStyles(true, true), 160))
+	plain := ansi.Strip(StatusBar(info, NewKeyMap().Hints(), NewStyles(true, true), 160))
 	for _, want := range []string{"row 3/100,000", "filter: evil␛]0;x␇", "sort: Invites ▼", "query 42ms", "? help"} {
 		if !strings.Contains(plain, want) {
 			t.Errorf("status bar misses %q: %q", want, plain)
 		}
 	}
-	if got := ansi.Strip(StatusBar(StatusInfo{Querying: true}, NewKeyMap(), NewStyles(false, false), 80)); !strings.Contains(got, "no rows") || !strings.Contains(got, "querying…") {
+	if got := ansi.Strip(StatusBar(StatusInfo{Querying: true}, NewKeyMap().Hints(), NewStyles(false, false), 80)); !strings.Contains(got, "no rows") || !strings.Contains(got, "querying…") {
 		t.Fatalf("empty/querying bar %q", got)
 	}
 }

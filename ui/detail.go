@@ -7,9 +7,12 @@ import (
 	"path/filepath"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/guesthunt/guesthunt/hunt"
 	"github.com/guesthunt/guesthunt/ui/safe"
+	"github.com/guesthunt/guesthunt/ui/textsafe"
 )
 
 // The event detail: the alert's entity mappings, where the record came from,
@@ -219,4 +222,19 @@ func wrapWith(lines []string, width int, wrap func(string) string) []string {
 // rf adapts a style to the func(string) string that ui/safe takes.
 func rf(st lipgloss.Style) func(string) string {
 	return func(s string) string { return st.Render(s) }
+}
+
+// newDetailPage awaits the original record behind a (request seq).
+func newDetailPage(seq int, a hunt.Alert) pagerPage {
+	return pagerPage{kind: pageDetail, seq: seq, accept: func(msg tea.Msg, seq int) (func(Styles, int) []string, *clipText, bool) {
+		d, ok := msg.(detailMsg)
+		if !ok || d.seq != seq {
+			return nil, nil, false
+		}
+		var clip *clipText
+		if d.raw.Raw != nil {
+			clip = &clipText{what: "the record (one line)", text: textsafe.ClipboardRecord(d.raw.Raw)}
+		}
+		return func(st Styles, width int) []string { return detailLines(d, st, width) }, clip, true
+	}}
 }

@@ -196,7 +196,7 @@ func TestWorkbenchFlowOnDemo(t *testing.T) {
 	f.keys("/")
 	f.tm.Type("jonas")
 	f.keys("enter", "enter", "enter")
-	m = f.until("detail", func(m Model) bool { return m.mode == modeDetail && !m.loading })
+	m = f.until("detail", func(m Model) bool { return m.onPage(pageDetail) && !m.pager().loading() })
 	v := ansi.Strip(m.View().Content)
 	for _, w := range []string{"Event detail", "demo-tenant-seed1.ndjson:", "FullName  jonas.berg@", "Address   203.0.113.66", `"OperationName": "Invite external user"`} {
 		if !strings.Contains(v, w) {
@@ -204,11 +204,11 @@ func TestWorkbenchFlowOnDemo(t *testing.T) {
 		}
 	}
 	f.keys("j", "j")
-	m = f.until("scrolled", func(m Model) bool { return m.scroll.offset == 2 })
+	m = f.until("scrolled", func(m Model) bool { return m.pager().scroll.offset == 2 })
 
 	// Why-flagged for jonas.
 	f.keys("esc", "w")
-	m = f.until("why", func(m Model) bool { return m.mode == modeWhy && !m.loading })
+	m = f.until("why", func(m Model) bool { return m.onPage(pageWhy) && !m.pager().loading() })
 	v = ansi.Strip(m.View().Content)
 	for _, w := range []string{"Why flagged: jonas.berg@", "FLAGGED", "flagged at every baseline length"} {
 		if !strings.Contains(v, w) {
@@ -218,14 +218,14 @@ func TestWorkbenchFlowOnDemo(t *testing.T) {
 
 	// Help, then quit.
 	f.keys("esc", "?")
-	m = f.until("help", func(m Model) bool { return m.mode == modeHelp })
+	m = f.until("help", func(m Model) bool { return m.onPage(pageHelp) })
 	if !strings.Contains(ansi.Strip(m.View().Content), "guesthunt keys") {
 		t.Fatal("help not drawn")
 	}
 	f.keys("esc", "q")
 	final := f.tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(probe).Model
-	if final.mode != modeMain || final.selected != "jonas.berg@"+demo.Domain {
-		t.Fatalf("final mode %d selected %q", final.mode, final.selected)
+	if !final.onPage(pageMain) || final.selected != "jonas.berg@"+demo.Domain {
+		t.Fatalf("final mode %d selected %q", final.topKind(), final.selected)
 	}
 }
 
@@ -261,16 +261,19 @@ func TestHostileGuestOnDemo(t *testing.T) {
 	check("guests pane", m.View().Content)
 
 	f.keys("enter")
-	m = f.until("detail", func(m Model) bool { return m.mode == modeDetail && !m.loading })
+	m = f.until("detail", func(m Model) bool { return m.onPage(pageDetail) && !m.pager().loading() })
 	out := m.View().Content
 	check("detail", out)
 	// The whole record, not only what fits on screen: the display name's
 	// colour escape is shown as the text the file holds, never obeyed.
-	all := strings.Join(m.scroll.lines, "\n")
+	all := strings.Join(m.pager().scroll.lines, "\n")
 	check("detail record", all)
 	if !strings.Contains(ansi.Strip(all), `\u001b[31mIT Helpdesk\u001b[0m ‹RLO›txt.exe‹ZWSP›`) {
 		t.Fatalf("escaped display name not shown:\n%s", ansi.Strip(all))
 	}
+	// q closes the detail page; q on the main page quits.
+	f.keys("q")
+	f.until("back on main", func(m Model) bool { return m.onPage(pageMain) })
 	f.keys("q")
 	f.tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 }
@@ -291,8 +294,8 @@ func TestFoldCaseOnDemo(t *testing.T) {
 	f.keys("/")
 	f.tm.Type("rosa")
 	f.keys("enter", "w")
-	m := f.until("why rosa", func(m Model) bool { return m.mode == modeWhy && !m.loading })
-	if v := ansi.Strip(strings.Join(m.scroll.lines, "\n")); !strings.Contains(v, "Rosa.Delgado@"+demo.Domain) || !strings.Contains(v, "fold-case (f)") {
+	m := f.until("why rosa", func(m Model) bool { return m.onPage(pageWhy) && !m.pager().loading() })
+	if v := ansi.Strip(strings.Join(m.pager().scroll.lines, "\n")); !strings.Contains(v, "Rosa.Delgado@"+demo.Domain) || !strings.Contains(v, "fold-case (f)") {
 		t.Fatalf("why rosa:\n%s", v)
 	}
 	f.keys("esc", "esc", "f")

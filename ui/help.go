@@ -7,18 +7,19 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// HelpView draws the full help screen from the keymap's sections, packing
-// sections into as many columns as the height requires. It never exceeds
-// width x height: what does not fit is cut, and the last line says so.
-func HelpView(k KeyMap, st Styles, width, height int) string {
+// HelpView draws the help for one page from its sections (generated from
+// the keymap), packing sections into as many columns as the height
+// requires. It never exceeds width x height: what does not fit is cut, and
+// the last line says so.
+func HelpView(page string, sections []HelpSection, st Styles, width, height int) string {
 	if width <= 0 || height <= 0 {
 		return ""
 	}
-	title := st.HelpTitle.Render("guesthunt keys") + st.Dim.Render("  (esc or ? to close)")
+	title := st.HelpTitle.Render("guesthunt keys") + st.Dim.Render(" · "+page+" page  (esc, q or ? to close)")
 	body := height - 2 // title and blank line
 	var cols [][]string
 	var cur []string
-	for _, sec := range k.Sections() {
+	for _, sec := range sections {
 		block := helpBlock(sec, st)
 		if len(cur) > 0 && len(cur)+1+len(block) > body {
 			cols = append(cols, cur)
@@ -43,7 +44,7 @@ func HelpView(k KeyMap, st Styles, width, height int) string {
 		// Too small for whole sections side by side: flow the lines down
 		// and across, a section continuing in the next column.
 		// Used only when it shows everything; otherwise the cut is marked.
-		if c := title + "\n" + compactHelp(k, st, height-1); lipgloss.Width(c) <= width {
+		if c := title + "\n" + compactHelp(sections, st, height-1); lipgloss.Width(c) <= width {
 			out = c
 		}
 	}
@@ -52,9 +53,9 @@ func HelpView(k KeyMap, st Styles, width, height int) string {
 
 // compactHelp lays every help line out column by column, height lines a
 // column, without blank lines, two cells apart.
-func compactHelp(k KeyMap, st Styles, height int) string {
+func compactHelp(sections []HelpSection, st Styles, height int) string {
 	var all []string
-	for _, sec := range k.Sections() {
+	for _, sec := range sections {
 		all = append(all, helpBlock(sec, st)...)
 	}
 	height = max(height, 1)

@@ -24,6 +24,8 @@ type KeyMap struct {
 	Verdict, Note, VerdictFilter, Export, KQL key.Binding
 	// Other
 	Copy, Retry, Help, Quit key.Binding
+	// On pages above the main one
+	Close, ForceQuit key.Binding
 }
 
 // HelpEntry is one binding as shown in help. A non-empty Hint is the short
@@ -84,6 +86,9 @@ func NewKeyMap() KeyMap {
 		Retry: bind("R", "retry failed queries", "R"),
 		Help:  bind("?", "help", "?"),
 		Quit:  bind("q/ctrl+c", "quit", "q", "ctrl+c"),
+
+		Close:     bind("esc/q", "close this page", "esc", "q"),
+		ForceQuit: bind("ctrl+c", "quit guesthunt", "ctrl+c"),
 	}
 }
 
@@ -116,18 +121,27 @@ func (k KeyMap) Sections() []HelpSection {
 // Hint is one key hint for the status bar.
 type Hint struct{ Key, Desc string }
 
-// Hints are the enabled bindings that have a hint, in the order they should be
-// dropped last-first when space runs out: help comes first, because it leads
-// to everything else.
-func (k KeyMap) Hints() []Hint {
+// Hints are the main page's hints (see HintsOf).
+func (k KeyMap) Hints() []Hint { return HintsOf(k.Sections(), k.Help) }
+
+// HintsOf are the enabled bindings of a page's sections that have a hint,
+// in the order they should be dropped last-first when space runs out: help
+// comes first, because it leads to everything else. A binding listed twice
+// (help closing help) is hinted once.
+func HintsOf(sections []HelpSection, help key.Binding) []Hint {
 	var out []Hint
-	for _, s := range k.Sections() {
+	seen := map[string]bool{}
+	for _, s := range sections {
 		for _, e := range s.Entries {
 			if e.Hint == "" || !e.Binding.Enabled() {
 				continue
 			}
 			hint := Hint{Key: e.Binding.Help().Key, Desc: e.Hint}
-			if e.Binding.Help() == k.Help.Help() {
+			if seen[hint.Key] {
+				continue
+			}
+			seen[hint.Key] = true
+			if e.Binding.Help() == help.Help() {
 				out = append([]Hint{hint}, out...)
 			} else {
 				out = append(out, hint)

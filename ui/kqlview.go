@@ -11,7 +11,7 @@ import (
 // The rule's KQL for the parameters on screen, to paste into Sentinel. It is
 // copied (OSC 52) when the view opens and again with y.
 
-// kqlView is what the KQL screen shows.
+// kqlView is what the KQL page shows.
 type kqlView struct {
 	params hunt.Params
 	text   string
@@ -24,11 +24,14 @@ func (m Model) openKQL() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	p := m.shownParams()
-	m.kql = kqlView{params: p, text: m.deps.KQL(p.Baseline, p.Window)}
-	m.mode = modeKQL
-	m.scroll.setContent(kqlLines(m.kql, m.styles, m.width))
-	m.say(fmt.Sprintf("copied the rule's KQL (%d bytes) to the clipboard (OSC 52)", len(m.kql.text)), false)
-	return m, tea.SetClipboard(m.kql.text)
+	k := kqlView{params: p, text: m.deps.KQL(p.Baseline, p.Window)}
+	m = m.openPage(pagerPage{
+		kind:   pageKQL,
+		render: func(st Styles, width int) []string { return kqlLines(k, st, width) },
+		clip:   &clipText{what: "the rule's KQL", text: k.text},
+	})
+	m.say(fmt.Sprintf("copied the rule's KQL (%d bytes) to the clipboard (OSC 52)", len(k.text)), false)
+	return m, tea.SetClipboard(k.text)
 }
 
 // kqlLines lays the KQL out: a title, caveats, then the query hard-wrapped

@@ -66,19 +66,7 @@ func (m *Model) relayout() {
 	m.inviters.SetOrigin(0, top)
 	m.guests.SetSize(m.width, g)
 	m.guests.SetOrigin(0, top+inv+1)
-	m.scroll.setSize(m.width, max(m.height-m.headerHeight()-chromeLines, 1))
-	switch m.mode {
-	case modeDetail:
-		if !m.loading {
-			m.scroll.reflow(detailLines(m.detail, m.styles, m.width))
-		}
-	case modeWhy:
-		if !m.loading {
-			m.scroll.reflow(whyLines(m.why, m.styles, m.width))
-		}
-	case modeKQL:
-		m.scroll.reflow(kqlLines(m.kql, m.styles, m.width))
-	}
+	m.resizePages()
 }
 
 // View draws the screen. It only reads state: nothing here waits on DuckDB.
@@ -97,20 +85,10 @@ func (m Model) render() string {
 	if TooSmall(m.width, m.height) {
 		return TooSmallView(m.width, m.height, m.styles)
 	}
-	if m.mode == modeHelp {
-		return HelpView(m.keys, m.styles, m.width, m.height)
-	}
 	parts := []string{Header(m.headerInfo(), m.styles, m.width)}
-	switch m.mode {
-	case modeDetail, modeWhy, modeKQL:
-		if m.loading && m.mode != modeKQL {
-			body := make([]string, m.scroll.height)
-			body[0] = m.styles.Dim.Render("loading…")
-			parts = append(parts, strings.Join(body, "\n"))
-		} else {
-			parts = append(parts, m.scroll.view())
-		}
-	default:
+	if top := m.pages.top(); top != nil {
+		parts = append(parts, top.View(m.env()))
+	} else {
 		parts = append(parts,
 			Strip(m.stripPoints(), baselineDays(m.shownParams().Baseline), m.width, m.styles),
 			m.paneTitle(paneInviters), m.inviters.View())
@@ -121,7 +99,7 @@ func (m Model) render() string {
 			parts = append(parts, m.paneTitle(paneGuests), m.guests.View())
 		}
 	}
-	parts = append(parts, m.messageLine(), StatusBar(m.statusInfo(), m.keys, m.styles, m.width))
+	parts = append(parts, m.messageLine(), StatusBar(m.statusInfo(), HintsOf(m.sections(), m.keys.Help), m.styles, m.width))
 	return strings.Join(parts, "\n")
 }
 
@@ -192,15 +170,14 @@ func (m Model) messageLine() string {
 }
 
 func (m Model) statusInfo() StatusInfo {
-	info := StatusInfo{Querying: m.runBusy || m.sensBusy || m.loading, Filter: m.filter.Value()}
+	if top := m.pages.top(); top != nil {
+		info := top.Status()
+		info.Querying = info.Querying || m.runBusy || m.sensBusy
+		return info
+	}
+	info := StatusInfo{Querying: m.runBusy || m.sensBusy, Filter: m.filter.Value()}
 	if m.res != nil {
 		info.QueryTime = m.res.Elapsed
-	}
-	switch m.mode {
-	case modeDetail, modeWhy, modeKQL:
-		first, _, total := m.scroll.position()
-		info.Row, info.Rows = first, total
-		return info
 	}
 	t := m.inviters
 	if m.focus == paneGuests {

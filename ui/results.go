@@ -52,8 +52,8 @@ func (m Model) onRun(msg runMsg) Model {
 		}
 		m.say(text, false)
 	}
-	if m.mode == modeWhy && m.why.ex != nil && m.why.ex.Params != msg.res.Params {
-		m.say(m.message+" (the why-flagged view is for the earlier parameters: press w again)", false)
+	if !first && prev != msg.res.Params && m.pages.anyOf(pageWhy) {
+		m.say(m.message+" (the why-flagged page is for the earlier parameters: press w again)", false)
 	}
 	return m
 }
@@ -73,26 +73,6 @@ func (m Model) onSens(msg sensMsg) Model {
 		return m
 	}
 	m.sens = msg.points
-	return m
-}
-
-func (m Model) onDetail(msg detailMsg) Model {
-	if msg.seq != m.req.detail || m.mode != modeDetail {
-		return m
-	}
-	m.loading = false
-	m.detail = msg
-	m.scroll.setContent(detailLines(msg, m.styles, m.width))
-	return m
-}
-
-func (m Model) onWhy(msg whyMsg) Model {
-	if msg.seq != m.req.why || m.mode != modeWhy {
-		return m
-	}
-	m.loading = false
-	m.why = msg
-	m.scroll.setContent(whyLines(msg, m.styles, m.width))
 	return m
 }
 

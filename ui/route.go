@@ -10,11 +10,11 @@ import (
 	"github.com/guesthunt/guesthunt/ui/textsafe"
 )
 
-// onKey routes a key press: an open prompt or filter box takes every key
-// (so typing "q" into the filter does not quit), then the global keys, then
-// the active view.
+// onKey routes a key press: an open prompt, picker or filter box takes every
+// key (so typing "q" into the filter does not quit), then the global keys
+// (ctrl+c, ?, and esc/q closing the top page), then the active page.
 func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	if msg.String() == "ctrl+c" {
+	if key.Matches(msg, m.keys.ForceQuit) {
 		return m, tea.Quit
 	}
 	if m.asking != promptNone {
@@ -26,51 +26,33 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.filtering {
 		return m.onFilterKey(msg), nil
 	}
+	top := m.pages.top()
 	switch {
-	case key.Matches(msg, m.keys.Quit):
-		return m, tea.Quit
 	case key.Matches(msg, m.keys.Help):
-		if m.mode == modeHelp {
-			m.mode = m.helpFrom
-		} else {
-			m.helpFrom, m.mode = m.mode, modeHelp
+		if m.onPage(pageHelp) {
+			return m.closePage(), nil
+		}
+		return m.openPage(newHelpPage(m.topKind(), m.sections())), nil
+	case top != nil && key.Matches(msg, m.keys.Close):
+		return m.closePage(), nil
+	case top != nil && key.Matches(msg, m.keys.Copy):
+		if c, ok := top.(interface{ clipboard() *clipText }); ok && c.clipboard() != nil {
+			return m, m.copyClip(c.clipboard())
 		}
 		return m, nil
-	}
-	switch m.mode {
-	case modeHelp:
-		if key.Matches(msg, m.keys.Back) {
-			m.mode = m.helpFrom
-		}
-		return m, nil
-	case modeDetail, modeWhy, modeKQL:
-		return m.onPagerKey(msg)
+	case top != nil:
+		p, cmd := top.Update(m.env(), msg)
+		m.pages = m.pages.withTop(p)
+		return m, cmd
+	case key.Matches(msg, m.keys.Quit):
+		return m.quit()
 	}
 	return m.onMainKey(msg)
 }
 
-func (m Model) onPagerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	switch {
-	case key.Matches(msg, m.keys.Back):
-		m.mode, m.loading = modeMain, false
-		return m, nil
-	case key.Matches(msg, m.keys.Copy):
-		if m.mode == modeDetail && m.detail.raw.Raw != nil {
-			out := textsafe.ClipboardRecord(m.detail.raw.Raw)
-			m.say(fmt.Sprintf("copied the record (%d bytes, one line) to the clipboard (OSC 52)", len(out)), false)
-			return m, tea.SetClipboard(out)
-		}
-		if m.mode == modeKQL && m.kql.text != "" {
-			m.say(fmt.Sprintf("copied the rule's KQL (%d bytes) to the clipboard (OSC 52)", len(m.kql.text)), false)
-			return m, tea.SetClipboard(m.kql.text)
-		}
-		if m.mode == modeWhy && m.why.upn != "" {
-			return m, m.clip("the inviter UPN", m.why.upn)
-		}
-		return m, nil
-	}
-	m.scroll.update(msg, m.keys)
-	return m, nil
+// quit leaves the workbench.
+func (m Model) quit() (tea.Model, tea.Cmd) {
+	return m, tea.Quit
 }
 
 func (m Model) onMainKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -82,7 +64,10 @@ func (m Model) onMainKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.setFocus(paneInviters)
 		m.filtering = true
 	case key.Matches(msg, k.Back):
-		if m.filter.Value() != "" {
+		switch {
+		case m.focus == paneGuests:
+			m.setFocus(paneInviters)
+		case m.filter.Value() != "":
 			m.filter.value = nil
 			m.refilter()
 			m.say("filter cleared", false)
@@ -301,10 +286,8 @@ func (m Model) openDetail() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	a := rows[m.guests.Cursor()]
-	m.mode, m.loading = modeDetail, true
-	m.detail = detailMsg{alert: a}
-	m.scroll.setContent(nil)
 	m.req.detail = m.req.next()
+	m = m.openPage(newDetailPage(m.req.detail, a))
 	ctx := swap(m.deps.Context, &m.req.cancelDetail)
 	return m, detailCmd(ctx, m.deps.Store, m.req.detail, a)
 }
@@ -314,10 +297,8 @@ func (m Model) openWhy() (tea.Model, tea.Cmd) {
 		m.say("no inviter selected", true)
 		return m, nil
 	}
-	m.mode, m.loading = modeWhy, true
-	m.why = whyMsg{upn: m.selected}
-	m.scroll.setContent(nil)
 	m.req.why = m.req.next()
+	m = m.openPage(newWhyPage(m.req.why))
 	if m.deps.Engine == nil {
 		return m, nil
 	}
@@ -346,22 +327,36 @@ func (m Model) copySelection() (tea.Model, tea.Cmd) {
 // neither run a command nor drive the terminal. The raw value stays in the
 // JSON exports.
 func (m *Model) clip(what, s string) tea.Cmd {
-	out := textsafe.Clipboard(s)
+	return m.copyClip(clipOf(what, s))
+}
+
+// copyClip copies c and says what was copied.
+func (m *Model) copyClip(c *clipText) tea.Cmd {
 	note := ""
-	if out != s {
-		note = "; hidden characters copied as markers"
+	if c.note != "" {
+		note = "; " + c.note
 	}
-	m.say("copied "+what+" to the clipboard (OSC 52)"+note, false)
-	return tea.SetClipboard(out)
+	m.say(fmt.Sprintf("copied %s (%d bytes) to the clipboard (OSC 52)%s", c.what, len(c.text), note), false)
+	return tea.SetClipboard(c.text)
+}
+
+// clipOf is a value from the data in the form y copies.
+func clipOf(what, s string) *clipText {
+	c := &clipText{what: what, text: textsafe.Clipboard(s)}
+	if c.text != s {
+		c.note = "hidden characters copied as markers"
+	}
+	return c
 }
 
 func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
-	if m.asking != promptNone || m.filtering || m.picker.open || m.mode == modeHelp {
+	if m.asking != promptNone || m.filtering || m.picker.open {
 		return m, nil
 	}
-	if m.mode != modeMain {
-		m.scroll.update(msg, m.keys)
-		return m, nil
+	if top := m.pages.top(); top != nil {
+		p, cmd := top.Update(m.env(), msg)
+		m.pages = m.pages.withTop(p)
+		return m, cmd
 	}
 	y := msg.Mouse().Y
 	gy, _ := m.guestsOrigin()

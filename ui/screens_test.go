@@ -155,18 +155,18 @@ func TestGoldenScreens(t *testing.T) {
 	keys("esc")
 
 	keys("/", "j", "o", "n", "a", "s", "enter", "tab", "G", "enter")
-	f.until("detail", func(m Model) bool { return m.mode == modeDetail && !m.loading })
+	f.until("detail", func(m Model) bool { return m.onPage(pageDetail) && !m.pager().loading() })
 	golden(t, "detail-hostile", settle(t, emu, "Original record"), emu)
 
 	keys("esc", "w")
-	f.until("why", func(m Model) bool { return m.mode == modeWhy && !m.loading })
+	f.until("why", func(m Model) bool { return m.onPage(pageWhy) && !m.pager().loading() })
 	golden(t, "why", settle(t, emu, "Verdict"), emu)
 
 	keys("esc", "?")
-	f.until("help", func(m Model) bool { return m.mode == modeHelp })
+	f.until("help", func(m Model) bool { return m.onPage(pageHelp) })
 	golden(t, "help", settle(t, emu, "guesthunt keys"), emu)
 
-	keys("esc", "esc", "+", "+", "+")
+	keys("esc", "esc", "esc", "+", "+", "+") // help; guests pane back to inviters; clear the filter
 	f.until("17d", func(m Model) bool { return m.res.Params.Baseline == 17*day && !m.runBusy && !m.sensBusy })
 	golden(t, "baseline-17d", settle(t, emu, "baseline 14d → 17d"), emu)
 }

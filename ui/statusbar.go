@@ -18,17 +18,26 @@ type StatusInfo struct {
 	SortDesc   bool
 	QueryTime  time.Duration // last query's run time
 	Querying   bool
+	Unit       string // what Row counts: "row" (default) or "line"
+	NoPosition bool   // the page has no rows (help)
 }
 
 // StatusBar draws one line of exactly width cells: position, filter, sort and
 // query time on the left; as many key hints as fit on the right.
-func StatusBar(info StatusInfo, k KeyMap, st Styles, width int) string {
+func StatusBar(info StatusInfo, all []Hint, st Styles, width int) string {
 	if width <= 0 {
 		return ""
 	}
-	parts := []string{fmt.Sprintf("row %s/%s", thousands(info.Row), thousands(info.Rows))}
+	unit := info.Unit
+	if unit == "" {
+		unit = "row"
+	}
+	parts := []string{fmt.Sprintf("%s %s/%s", unit, thousands(info.Row), thousands(info.Rows))}
 	if info.Rows == 0 {
-		parts[0] = "no rows"
+		parts[0] = "no " + unit + "s"
+	}
+	if info.NoPosition {
+		parts = parts[:0]
 	}
 	if info.Filter != "" {
 		parts = append(parts, "filter: "+safe.Line(info.Filter, 24))
@@ -55,7 +64,7 @@ func StatusBar(info StatusInfo, k KeyMap, st Styles, width int) string {
 	room := width - ansi.StringWidth(left) - 2
 	var hints []string
 	used := 0
-	for _, h := range k.Hints() {
+	for _, h := range all {
 		w := ansi.StringWidth(h.Key) + 1 + ansi.StringWidth(h.Desc)
 		if used > 0 {
 			w += 2

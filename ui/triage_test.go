@@ -366,7 +366,7 @@ func TestKQLViewShowsAndCopies(t *testing.T) {
 	m, cmd := send(t, m, press("+"))
 	m, _ = send(t, m, runMsg{seq: m.req.run, params: m.params, res: fakeResult(m.params, "a@x.com")})
 	m, cmd = send(t, m, press("K"))
-	if m.mode != modeKQL || cmd == nil {
+	if !m.onPage(pageKQL) || cmd == nil {
 		t.Fatal("K did not open the KQL view")
 	}
 	want := "AuditLogs\n| where TimeGenerated between(ago(15d)..ago(1d))"
@@ -384,7 +384,7 @@ func TestKQLViewShowsAndCopies(t *testing.T) {
 		t.Fatal("y in the KQL view did not copy the KQL")
 	}
 	m, _ = send(t, m, press("esc"))
-	if m.mode != modeMain {
+	if !m.onPage(pageMain) {
 		t.Fatal("esc did not leave the KQL view")
 	}
 }
@@ -458,7 +458,7 @@ func TestTriageFlowOnDemo(t *testing.T) {
 		return m.res.Params.Baseline == 15*day && !m.runBusy && m.triageInfo().Triaged == 2
 	})
 	f.keys("K")
-	m = f.until("KQL", func(m Model) bool { return m.mode == modeKQL })
+	m = f.until("KQL", func(m Model) bool { return m.onPage(pageKQL) })
 	if v := screen(m); !strings.Contains(v, "between(ago(15d)..ago(1d))") {
 		t.Fatalf("KQL view:\n%s", v)
 	}

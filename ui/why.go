@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/guesthunt/guesthunt/hunt"
 )
 
@@ -69,4 +71,15 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// newWhyPage awaits the engine's explanation (request seq).
+func newWhyPage(seq int) pagerPage {
+	return pagerPage{kind: pageWhy, seq: seq, accept: func(msg tea.Msg, seq int) (func(Styles, int) []string, *clipText, bool) {
+		w, ok := msg.(whyMsg)
+		if !ok || w.seq != seq {
+			return nil, nil, false
+		}
+		return func(st Styles, width int) []string { return whyLines(w, st, width) }, clipOf("the inviter UPN", w.upn), true
+	}}
 }
