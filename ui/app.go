@@ -90,6 +90,7 @@ type Model struct {
 
 	pages   pageStack // views above the main page, top last
 	prompt  lineInput
+	history map[promptKind][]string // values typed at each prompt, oldest first
 	asking  promptKind
 	message string
 	msgErr  bool
@@ -113,7 +114,7 @@ func New(deps Deps) Model {
 		isDark:  deps.IsDark,
 		params:  deps.Params,
 		sortCol: -1,
-		filter:  lineInput{prompt: "/"},
+		filter:  newLineInput("/", "", nil),
 	}
 	m.styles = NewStyles(m.isDark, m.noColor())
 	m.inviters = table.New(inviterColumns(), m.keys.Table(), m.styles.Table)

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -68,7 +70,7 @@ func (m Model) onMainKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		case m.focus == paneGuests:
 			m.setFocus(paneInviters)
 		case m.filter.Value() != "":
-			m.filter.value = nil
+			m.filter.clear()
 			m.refilter()
 			m.say("filter cleared", false)
 		}
@@ -187,7 +189,7 @@ func (m Model) onFilterKey(msg tea.KeyPressMsg) Model {
 		m.filtering = false
 	case inputCancel:
 		m.filtering = false
-		m.filter.value = nil
+		m.filter.clear()
 	}
 	m.refilter()
 	return m
@@ -195,7 +197,7 @@ func (m Model) onFilterKey(msg tea.KeyPressMsg) Model {
 
 func (m *Model) ask(kind promptKind, prompt, value string) {
 	m.asking = kind
-	m.prompt = lineInput{prompt: prompt, value: []rune(value)}
+	m.prompt = newLineInput(prompt, value, m.history[kind])
 }
 
 func (m Model) onPromptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -208,6 +210,7 @@ func (m Model) onPromptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	kind, v := m.asking, m.prompt.Value()
 	m.asking = promptNone
+	m.remember(kind, v)
 	if kind == promptNote {
 		return m.saveNote(v)
 	}
@@ -375,4 +378,20 @@ func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 		m.syncSelection(false)
 	}
 	return m, cmd
+}
+
+// remember keeps a committed prompt value for the prompt's history (up
+// recalls it), once, most recent last. The map is replaced, not changed:
+// models are values.
+func (m *Model) remember(kind promptKind, v string) {
+	if v == "" || kind == promptNote {
+		return
+	}
+	h := slices.DeleteFunc(slices.Clone(m.history[kind]), func(s string) bool { return s == v })
+	next := maps.Clone(m.history)
+	if next == nil {
+		next = map[promptKind][]string{}
+	}
+	next[kind] = append(h, v)
+	m.history = next
 }
