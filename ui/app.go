@@ -68,6 +68,7 @@ type Model struct {
 
 	isDark, envNoColor bool
 	width, height      int
+	laidHeader         int // the header height the panes were laid out for
 
 	params   hunt.Params // what the latest request asked for
 	sensFor  hunt.Params // what the latest sensitivity request asked for
@@ -177,8 +178,21 @@ func (m *Model) restyle() {
 }
 
 // Update routes a message: answers from the engine, terminal facts, then
-// keys (focused input first, then global keys, then the active view).
+// keys (focused input first, then global keys, then the active view). The
+// header grows and shrinks with its warnings, so the panes are laid out
+// again whenever its height changed.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.update(msg)
+	if n, ok := next.(Model); ok && n.width > 0 {
+		if h := n.headerHeight(); h != n.laidHeader {
+			n.relayout()
+			return n, cmd
+		}
+	}
+	return next, cmd
+}
+
+func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.expectInitial()
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:

@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/guesthunt/guesthunt/hunt"
 )
 
 func TestStatusBarFillsWidth(t *testing.T) {
@@ -71,5 +73,33 @@ func TestTooSmall(t *testing.T) {
 	}
 	if strings.Count(out, "\n") >= 10 {
 		t.Fatal("too-small view taller than the terminal")
+	}
+}
+
+// 80x24 with a long coverage warning: the warning wraps and is read whole,
+// and the status bar with its key hints stays on the last line.
+func TestLongWarningKeepsHintsAt80x24(t *testing.T) {
+	m := New(Deps{Params: hunt.DefaultParams()})
+	res := fakeResult(hunt.DefaultParams(), "a@x.com", "b@x.com")
+	res.Coverage = hunt.Coverage{BaselineCovered: false, Note: "the data starts 2026-10-29T00:00:00Z, 12d into the 14d baseline that begins 2026-10-17T00:00:00Z: inviters whose earlier invites fall before the data look new; load older exports"}
+	m, _ = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24}, runMsg{seq: 1, params: res.Params, res: res})
+	lines := strings.Split(screen(m), "\n")
+	if len(lines) != 24 {
+		t.Fatalf("%d lines, want 24:\n%s", len(lines), strings.Join(lines, "\n"))
+	}
+	for i, l := range lines {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Fatalf("line %d is %d cells wide", i, w)
+		}
+	}
+	if last := lines[23]; !strings.Contains(last, "? help") {
+		t.Fatalf("hints pushed off: last line %q", last)
+	}
+	all := strings.Join(lines, " ")
+	if !strings.Contains(strings.Join(strings.Fields(all), " "), "load older exports") {
+		t.Fatalf("warning cut:\n%s", strings.Join(lines, "\n"))
+	}
+	if !strings.Contains(all, "a@x.com") {
+		t.Fatalf("the inviters pane was pushed off:\n%s", strings.Join(lines, "\n"))
 	}
 }

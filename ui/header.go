@@ -15,7 +15,14 @@ type HeaderInfo struct {
 	Params   ParamsInfo
 	Coverage CoverageInfo
 	Triage   *TriageInfo // nil: no triage line (the workbench always has one)
+	// Warnings are further cautions (the engine's: an empty window, an
+	// as-of after the data; the load's problems), text from outside.
+	Warnings []string
 }
+
+// maxWarningLines bounds the wrapped warnings, so they never push the
+// panes or the key hints off a small screen.
+const maxWarningLines = 3
 
 // TriageInfo is the header's triage line: progress over the flagged
 // inviters and where verdicts are kept.
@@ -72,17 +79,19 @@ func Header(h HeaderInfo, st Styles, width int) string {
 	if h.Triage != nil {
 		lines = append(lines, triageLine(*h.Triage, st))
 	}
+	var warnings []string
 	if !h.Coverage.BaselineCovered {
 		note := "baseline not covered by the data: inviters older than the export look new"
 		if h.Coverage.Note != "" {
-			note = safe.Text(h.Coverage.Note)
+			note = h.Coverage.Note
 		}
-		lines = append(lines, st.Warning.Render("⚠ "+note))
+		warnings = append(warnings, note)
 	}
+	warnings = append(warnings, h.Warnings...)
 	for i, l := range lines {
 		lines[i] = ansi.Truncate(l, width, "…")
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(append(lines, warningLines(warnings, st, width)...), "\n")
 }
 
 func filesLabel(files []string) string {
@@ -123,4 +132,28 @@ func triageLine(t TriageInfo, st Styles) string {
 		line += st.Warning.Render("⚠ ") + safe.StyledLine(loc, 200, rf(st.Warning), rf(st.Marker))
 	}
 	return line
+}
+
+// warningLines wraps each warning within width (a warning is read whole,
+// not cut at the edge), at most maxWarningLines in all; the last line says
+// how much did not fit.
+func warningLines(warnings []string, st Styles, width int) []string {
+	var out []string
+	for _, w := range warnings {
+		wrapped := strings.Split(ansi.Wrap("⚠ "+safe.Text(w), max(width, 1), " "), "\n")
+		for i, l := range wrapped {
+			if i > 0 {
+				l = "  " + l
+			}
+			out = append(out, ansi.Truncate(l, width, "…"))
+		}
+	}
+	if len(out) > maxWarningLines {
+		rest := len(out) - maxWarningLines + 1
+		out = append(out[:maxWarningLines-1], ansi.Truncate(fmt.Sprintf("  … %s more (the full text: w on an inviter, L for the load)", plural(rest, "line")), width, "…"))
+	}
+	for i, l := range out {
+		out[i] = st.Warning.Render(l)
+	}
+	return out
 }

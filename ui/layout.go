@@ -36,12 +36,9 @@ func (m Model) headerInfo() HeaderInfo {
 func ptr[T any](v T) *T { return &v }
 
 // headerHeight counts the header's lines: data, parameters, verdicts, and
-// the coverage warning when the baseline is not covered.
+// the warnings as wrapped at this width.
 func (m Model) headerHeight() int {
-	if m.res != nil && !m.res.Coverage.BaselineCovered {
-		return 4
-	}
-	return 3
+	return strings.Count(Header(m.headerInfo(), m.styles, m.width), "\n") + 1
 }
 
 // paneHeights splits what is left between the two tables (each including
@@ -60,6 +57,7 @@ func (m Model) guestsOrigin() (y, h int) {
 
 // relayout sizes every part for the current terminal and theme.
 func (m *Model) relayout() {
+	m.laidHeader = m.headerHeight()
 	inv, g := m.paneHeights()
 	top := m.headerHeight() + stripHeight + 1
 	m.inviters.SetSize(m.width, inv)
