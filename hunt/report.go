@@ -96,7 +96,7 @@ func NewReport(res *Result, triage map[store.Subject]store.Triage, meta ReportMe
 	r.Matching = res.Matching
 	r.Coverage = res.Coverage
 	r.Command = rerunCommand(res.Params, res.AsOf, meta.DataArgs)
-	r.KQL = KQLFor(res.Params)
+	r.KQL = KQLText(res.Params, res.AsOf)
 
 	byInviter := map[string]int{}
 	for _, s := range res.Inviters {
