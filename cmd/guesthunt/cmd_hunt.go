@@ -92,7 +92,9 @@ func runHunt(cmd *cobra.Command, io streams, hf huntFlags, df dataFlags, args []
 }
 
 // describeRun tells the analyst on stderr what the rule ran over: DEMO data,
-// the parameters and counts, and a coverage warning.
+// the parameters and counts, every warning, and what an empty result means.
+// Warnings go to stderr only: the JSON, NDJSON and CSV on stdout keep
+// their documented shape (rows only).
 func describeRun(io streams, ds *dataset, res *hunt.Result) {
 	if ds.demo {
 		fmt.Fprintln(io.err, "DEMO: built-in demo tenant (give export paths or --db to hunt real data)")
@@ -104,8 +106,12 @@ func describeRun(io streams, ds *dataset, res *hunt.Result) {
 			fmt.Fprintln(io.err, "  "+io.safe(b))
 		}
 	}
-	if !res.Coverage.BaselineCovered {
-		fmt.Fprintln(io.err, "warning:", io.safe(res.Coverage.Note))
+	// The coverage note is among the warnings (WarnBaselineNotCovered).
+	for _, w := range res.Warnings {
+		fmt.Fprintln(io.err, "warning:", io.safe(w.Text))
+	}
+	if res.AllClear != "" {
+		fmt.Fprintln(io.err, io.safe(res.AllClear))
 	}
 }
 
