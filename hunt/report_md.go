@@ -27,6 +27,10 @@ func WriteMarkdown(w io.Writer, r Report) error {
 	}
 	p(".\n\n")
 
+	// Warnings come first: they say whether the rest can be trusted.
+	for _, w := range r.Warnings {
+		p("> **Warning:** %s\n\n", mdText(w.Text))
+	}
 	writeMDParams(p, r)
 	writeMDData(p, r)
 	writeMDSummary(p, r)

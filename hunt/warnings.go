@@ -30,6 +30,25 @@ const (
 	WarnBaselineNotCovered
 )
 
+// String is the kind's stable name, as report JSON writes it.
+func (k WarningKind) String() string {
+	switch k {
+	case WarnNoData:
+		return "no-data"
+	case WarnWindowEmpty:
+		return "window-empty"
+	case WarnAsOfAfterData:
+		return "as-of-after-data"
+	case WarnAsOfBeforeData:
+		return "as-of-before-data"
+	case WarnWindowCoversBaseline:
+		return "window-covers-baseline"
+	case WarnBaselineNotCovered:
+		return "baseline-not-covered"
+	}
+	return fmt.Sprintf("warning-%d", int(k))
+}
+
 // Warning is one reason to distrust a result, in words for the analyst.
 // Text comes from the engine (no data strings), but sinks still sanitise it.
 type Warning struct {
