@@ -21,6 +21,11 @@ func newHuntCommand(io streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "hunt [PATH...|--db FILE]",
 		Short: "Run the new-inviter rule and print the alert rows",
+		Long: `hunt runs the rule and prints the alert rows on stdout. On stderr it says what the rule
+ran over and warns when an empty result is no all-clear: no events in the detection window,
+an as-of after the last or before the first event, a window as long as the baseline, or a
+baseline the data does not cover. The table shows times in UTC to the second; json, ndjson
+and csv keep all seven digits and hold the rows only.`,
 		Example: `  guesthunt hunt exports/ --baseline 14d --window 1d
   guesthunt hunt AuditLogs.ndjson.gz --as-of 2026-10-31T12:00:00Z --format json
   guesthunt hunt --db case.duckdb --fold-case --format csv > alerts.csv`,
