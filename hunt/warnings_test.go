@@ -130,3 +130,21 @@ func TestWarningsOnAsOfNow(t *testing.T) {
 		t.Errorf("%q", res.Warnings[0].Text)
 	}
 }
+
+// Spans beyond time.Duration's 292 years (DuckDB holds 1678-2262) are
+// written, not panicked on.
+func TestWarningsExtremeInstants(t *testing.T) {
+	first := time.Date(1678, 1, 1, 0, 0, 0, 0, time.UTC)
+	last := time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, s := range []span{{asOf: last, baselineFrom: last.Add(-14 * day), windowFrom: last.Add(-day)},
+		{asOf: first, baselineFrom: first.Add(-14 * day), windowFrom: first.Add(-day)}} {
+		c := &inviteCache{dataFrom: first.Add(day), dataTo: first.Add(day)}
+		if s.asOf.Equal(first) {
+			c = &inviteCache{dataFrom: last, dataTo: last}
+		}
+		ws := warningsOf(c, s, fixedParams(), coverageOf(c, s), windowFacts{})
+		if len(ws) < 2 || !strings.HasPrefix(ws[0].Text, "as-of is ") {
+			t.Errorf("%+v", ws)
+		}
+	}
+}
