@@ -10,4 +10,9 @@
 // T-Window < TimeGenerated <= T; ASCII-only case folding for =~;
 // case-sensitive !in unless Params.FoldCase; 100 ns exactness throughout
 // (instants travel to DuckDB as epoch nanoseconds).
+//
+// Every Result carries Warnings (warnings.go) for the cases where an empty
+// result would read as an all-clear it is not, and AllClear says which
+// it is. KQLText (kql_pinned.go) is the one KQL every surface shows;
+// timefmt.go formats times and spans for people.
 package hunt

@@ -54,8 +54,13 @@ func KQL(baseline, window time.Duration) string {
 // case-insensitive !in~, which is what guesthunt then compares with; the
 // query is then no longer Sentinel's rule, and says so in a comment line.
 func KQLFor(p Params) string {
-	q := KQL(p.Baseline, p.Window)
-	if !p.FoldCase {
+	return withFoldCase(KQL(p.Baseline, p.Window), p.FoldCase)
+}
+
+// withFoldCase turns q's !in into !in~ when foldCase is on, with the
+// comment line that says the query is no longer Sentinel's rule.
+func withFoldCase(q string, foldCase bool) string {
+	if !foldCase {
 		return q
 	}
 	q = strings.Replace(q, " !in (inviting_users)", " !in~ (inviting_users)", 1)

@@ -36,6 +36,7 @@ type Report struct {
 	Window   [2]time.Time
 	Matching string
 	Coverage Coverage
+	Warnings []Warning // the run's (Result.Warnings)
 	// Command re-runs the hunt at the same instant: the as-of is written
 	// out, so new data does not move it.
 	Command string
@@ -95,8 +96,9 @@ func NewReport(res *Result, triage map[store.Subject]store.Triage, meta ReportMe
 	r.Window = [2]time.Time{res.WindowFrom, res.WindowTo}
 	r.Matching = res.Matching
 	r.Coverage = res.Coverage
+	r.Warnings = res.Warnings
 	r.Command = rerunCommand(res.Params, res.AsOf, meta.DataArgs)
-	r.KQL = KQLFor(res.Params)
+	r.KQL = KQLText(res.Params, res.AsOf)
 
 	byInviter := map[string]int{}
 	for _, s := range res.Inviters {

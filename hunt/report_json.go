@@ -25,6 +25,7 @@ type reportJSON struct {
 	Command     string          `json:"command"`
 	KQL         string          `json:"kql"`
 	Coverage    reportCovJSON   `json:"coverage"`
+	Warnings    []warningJSON   `json:"warnings"`
 	Triaged     int             `json:"invitersTriaged"`
 	Inviters    []inviterJSON   `json:"inviters"`
 }
@@ -52,6 +53,12 @@ type reportParamJSON struct {
 type reportCovJSON struct {
 	BaselineCovered bool   `json:"baselineCovered"`
 	Note            string `json:"note"`
+}
+
+// warningJSON is a Warning with its kind's stable name.
+type warningJSON struct {
+	Kind string `json:"kind"`
+	Text string `json:"text"`
 }
 
 type triageJSON struct {
@@ -97,8 +104,12 @@ func WriteReportJSON(w io.Writer, r Report) error {
 		Command:  r.Command,
 		KQL:      r.KQL,
 		Coverage: reportCovJSON{BaselineCovered: r.Coverage.BaselineCovered, Note: r.Coverage.Note},
+		Warnings: []warningJSON{},
 		Triaged:  r.Triaged,
 		Inviters: []inviterJSON{},
+	}
+	for _, w := range r.Warnings {
+		out.Warnings = append(out.Warnings, warningJSON{Kind: w.Kind.String(), Text: w.Text})
 	}
 	for _, inv := range r.Inviters {
 		ij := inviterJSON{UPN: inv.UPN, triageJSON: triageOf(inv.Triage), Invites: inv.Invites,

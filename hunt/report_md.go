@@ -27,6 +27,10 @@ func WriteMarkdown(w io.Writer, r Report) error {
 	}
 	p(".\n\n")
 
+	// Warnings come first: they say whether the rest can be trusted.
+	for _, w := range r.Warnings {
+		p("> **Warning:** %s\n\n", mdText(w.Text))
+	}
 	writeMDParams(p, r)
 	writeMDData(p, r)
 	writeMDSummary(p, r)
@@ -54,7 +58,7 @@ func writeMDParams(p printer, r Report) {
 	code := mdCode(r.Command)
 	fence := mdFence(code)
 	p("%ssh\n%s\n%s\n\n", fence, code, fence)
-	p("The query, for Sentinel. There `ago()` counts back from the time the query runs, so run it at the as-of instant or bound `TimeGenerated` to the intervals above:\n\n")
+	p("The query, for Sentinel, pinned at the as-of instant (`as_of`), so it covers the intervals above whenever it runs:\n\n")
 	kql := mdCode(strings.TrimSuffix(r.KQL, "\n"))
 	fence = mdFence(kql)
 	p("%skusto\n%s\n%s\n\n", fence, kql, fence)

@@ -90,8 +90,8 @@ func TestNewReportJoinsTriage(t *testing.T) {
 	if !strings.Contains(r.Command, "--as-of "+data.FormatTime(res.AsOf)) || !strings.HasPrefix(r.Command, "guesthunt hunt ") {
 		t.Errorf("command %q", r.Command)
 	}
-	if r.KQL != KQL(14*day, day) {
-		t.Error("the report's KQL is not the rule's")
+	if r.KQL != KQLText(res.Params, res.AsOf) {
+		t.Error("the report's KQL is not the rule's, pinned at the as-of")
 	}
 	empty := NewReport(res, nil, ReportMeta{})
 	if empty.Triaged != 0 || empty.Inviters[0].Triage.Verdict != store.VerdictUntriaged {
@@ -121,7 +121,7 @@ func TestWriteMarkdown(t *testing.T) {
 		"1/6 triaged", // jonas's events
 		"confirmed with the user",
 		"203.0.113.66",
-		"```kusto\n" + strings.TrimSuffix(KQL(14*day, day), "\n") + "\n```",
+		"```kusto\n" + strings.TrimSuffix(KQLText(res.Params, res.AsOf), "\n") + "\n```",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q", want)
@@ -134,7 +134,7 @@ func TestWriteMarkdown(t *testing.T) {
 		}
 	}
 	// Outside the KQL block (which has its own > and =~), < and > only escaped.
-	prose := strings.Replace(md, strings.TrimSuffix(KQL(14*day, day), "\n"), "", 1)
+	prose := strings.Replace(md, strings.TrimSuffix(KQLText(res.Params, res.AsOf), "\n"), "", 1)
 	if regexp.MustCompile(`(^|[^\\])[<>]`).MatchString(prose) {
 		t.Error("markdown carries an unescaped < or >")
 	}

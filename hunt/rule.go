@@ -24,6 +24,14 @@ type Result struct {
 	Inviters []InviterSummary // one per flagged inviter UPN
 	Coverage Coverage
 
+	// Warnings are every reason the result may mislead (no events in the
+	// window, as-of outside the data, window >= baseline, baseline not
+	// covered); show them wherever the result is shown.
+	Warnings []Warning
+	// AllClear says what an empty result means, a real all-clear or none
+	// at all; "" when rows were found.
+	AllClear string
+
 	// Matching says how inviter UPNs were compared, and whether that is
 	// Sentinel's way; show it wherever results are shown.
 	Matching string
@@ -57,6 +65,12 @@ func (e *Engine) Run(ctx context.Context, p Params) (*Result, error) {
 		if err != nil {
 			return err
 		}
+		facts, err := e.windowFactsOf(ctx, c, s)
+		if err != nil {
+			return err
+		}
+		cov := coverageOf(c, s)
+		warnings := warningsOf(c, s, p, cov, facts)
 		res = &Result{
 			Params:       p,
 			AsOf:         s.asOf,
@@ -66,7 +80,9 @@ func (e *Engine) Run(ctx context.Context, p Params) (*Result, error) {
 			WindowTo:     s.asOf,
 			Rows:         rows,
 			Inviters:     summarizeInviters(rows),
-			Coverage:     coverageOf(c, s),
+			Coverage:     cov,
+			Warnings:     warnings,
+			AllClear:     allClearText(len(rows), facts, warnings),
 			Matching:     matchingText(p.FoldCase),
 		}
 		return nil

@@ -21,6 +21,11 @@ func newHuntCommand(io streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "hunt [PATH...|--db FILE]",
 		Short: "Run the new-inviter rule and print the alert rows",
+		Long: `hunt runs the rule and prints the alert rows on stdout. On stderr it says what the rule
+ran over and warns when an empty result is no all-clear: no events in the detection window,
+an as-of after the last or before the first event, a window as long as the baseline, or a
+baseline the data does not cover. The table shows times in UTC to the second; json, ndjson
+and csv keep all seven digits and hold the rows only.`,
 		Example: `  guesthunt hunt exports/ --baseline 14d --window 1d
   guesthunt hunt AuditLogs.ndjson.gz --as-of 2026-10-31T12:00:00Z --format json
   guesthunt hunt --db case.duckdb --fold-case --format csv > alerts.csv`,
@@ -92,7 +97,9 @@ func runHunt(cmd *cobra.Command, io streams, hf huntFlags, df dataFlags, args []
 }
 
 // describeRun tells the analyst on stderr what the rule ran over: DEMO data,
-// the parameters and counts, and a coverage warning.
+// the parameters and counts, every warning, and what an empty result means.
+// Warnings go to stderr only: the JSON, NDJSON and CSV on stdout keep
+// their documented shape (rows only).
 func describeRun(io streams, ds *dataset, res *hunt.Result) {
 	if ds.demo {
 		fmt.Fprintln(io.err, "DEMO: built-in demo tenant (give export paths or --db to hunt real data)")
@@ -104,8 +111,12 @@ func describeRun(io streams, ds *dataset, res *hunt.Result) {
 			fmt.Fprintln(io.err, "  "+io.safe(b))
 		}
 	}
-	if !res.Coverage.BaselineCovered {
-		fmt.Fprintln(io.err, "warning:", io.safe(res.Coverage.Note))
+	// The coverage note is among the warnings (WarnBaselineNotCovered).
+	for _, w := range res.Warnings {
+		fmt.Fprintln(io.err, "warning:", io.safe(w.Text))
+	}
+	if res.AllClear != "" {
+		fmt.Fprintln(io.err, io.safe(res.AllClear))
 	}
 }
 

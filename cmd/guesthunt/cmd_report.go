@@ -28,7 +28,8 @@ func newReportCommandWith(io streams, triage triageLoader) *cobra.Command {
 		Use:   "report [PATH...|--db FILE]",
 		Short: "Write an incident report: the hunt, its parameters and the analysts' verdicts",
 		Long: `report runs the rule like "guesthunt hunt" and writes the flagged inviters with their
-verdicts and alert rows, the exact command and KQL to re-run it, and the data's coverage.
+verdicts and alert rows, the exact command to re-run it, the KQL pinned at the as-of (as
+"guesthunt kql --as-of" prints it), the data's coverage and every warning about the run.
 
 Formats: md (Markdown incident report, every string from the logs escaped), json (one
 object, raw values), csv (one row per alert, spreadsheet-safe) and bookmarks (a JSON

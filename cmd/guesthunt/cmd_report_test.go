@@ -65,7 +65,7 @@ func TestReportMarkdownDemo(t *testing.T) {
 	}
 	md := r.stdout
 	for _, want := range []string{"# Guest invitation report", "0/5 triaged", "```sh\nguesthunt hunt --as-of ",
-		" --baseline 14d --window 1d\n", "```kusto\nlet inviting_users", "built-in demo tenant"} {
+		" --baseline 14d --window 1d\n", "```kusto\n// guesthunt: evaluated as of ", "\nlet as_of = datetime(", "\nlet inviting_users", "built-in demo tenant"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q", want)
 		}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/term"
@@ -93,16 +94,10 @@ func writeTable(io streams, format string, t hunt.Table, tableColumns int) error
 	if tableColumns > 0 && len(cols) > tableColumns {
 		cols = cols[:tableColumns]
 	}
-	raw := make([][]string, len(t.Rows))
-	for r, row := range t.Rows {
-		raw[r] = make([]string, len(cols))
-		for i := range cols {
-			raw[r][i] = hunt.CellText(row[i])
-		}
-	}
+	raw, header := tableCells(t, cols)
 	caps := make([]int, len(cols))
-	for i, c := range cols {
-		caps[i] = lipgloss.Width(safe.Line(c, 48))
+	for i := range cols {
+		caps[i] = lipgloss.Width(safe.Line(header[i], 48))
 		for _, row := range raw {
 			caps[i] = max(caps[i], lipgloss.Width(safe.Line(row[i], 48)))
 		}
@@ -124,7 +119,7 @@ func writeTable(io streams, format string, t hunt.Table, tableColumns int) error
 		}
 		fmt.Fprintln(tw, strings.Join(out, "\t"))
 	}
-	line(cols)
+	line(header)
 	for _, row := range raw {
 		line(row)
 	}
@@ -142,4 +137,32 @@ func writeTable(io streams, format string, t hunt.Table, tableColumns int) error
 	}
 	fmt.Fprintf(io.out, "(%d rows)\n", len(t.Rows))
 	return nil
+}
+
+// tableCells renders the cells people read: instants as hunt.TableTime (UTC,
+// to the second), and each column that holds one labelled "(UTC)" in its
+// header, since the cells carry no zone.
+func tableCells(t hunt.Table, cols []string) (cells [][]string, header []string) {
+	header = append([]string(nil), cols...)
+	isTime := make([]bool, len(cols))
+	cells = make([][]string, len(t.Rows))
+	for r, row := range t.Rows {
+		cells[r] = make([]string, len(cols))
+		for i := range cols {
+			if i >= len(row) {
+				continue // a short row is blank, never a panic
+			}
+			if ts, ok := row[i].(time.Time); ok {
+				cells[r][i], isTime[i] = hunt.TableTime(ts), true
+				continue
+			}
+			cells[r][i] = hunt.CellText(row[i])
+		}
+	}
+	for i, ok := range isTime {
+		if ok {
+			header[i] += " " + hunt.TableTimeLabel
+		}
+	}
+	return cells, header
 }

@@ -5,12 +5,10 @@ import (
 	"io"
 	"os"
 	"os/user"
-	"path/filepath"
 
 	"github.com/charmbracelet/x/term"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/hunt"
 	"github.com/guesthunt/guesthunt/ui"
 )
@@ -86,31 +84,4 @@ func analystName() string {
 		return name
 	}
 	return "analyst"
-}
-
-// exportReport writes the Markdown incident report for the result on screen
-// into the working directory, named after the as-of instant.
-func exportReport(ds *dataset, df dataFlags, args []string) ui.ExportFunc {
-	return func(ctx context.Context, res *hunt.Result, triage map[store.Subject]store.Triage) (string, error) {
-		meta, err := reportMeta(ctx, ds, df, args)
-		if err != nil {
-			return "", err
-		}
-		path := "guesthunt-report-" + res.AsOf.UTC().Format("20060102T150405Z") + ".md"
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-		if err != nil {
-			return "", err
-		}
-		if err := hunt.WriteMarkdown(f, hunt.NewReport(res, triage, meta)); err != nil {
-			f.Close()
-			return "", err
-		}
-		if err := f.Close(); err != nil {
-			return "", err
-		}
-		if abs, err := filepath.Abs(path); err == nil {
-			path = abs
-		}
-		return path, nil
-	}
 }
