@@ -39,6 +39,8 @@ type Deps struct {
 	// KQL gives the rule's KQL for a baseline and window (hunt.KQL); nil
 	// disables K.
 	KQL KQLFunc
+	// ExportDir is where e offers to write reports (the working directory).
+	ExportDir string
 	// Export writes the report and returns the path written; nil disables e.
 	Export ExportFunc
 }
@@ -58,6 +60,7 @@ const (
 	promptWindow
 	promptAsOf
 	promptNote
+	promptExportDir
 )
 
 // Model is the workbench's root model.
@@ -99,6 +102,8 @@ type Model struct {
 	tri     triageState
 	picker  verdictPicker
 	noteFor store.Subject // what the note prompt edits
+	// exportDir is where e writes reports, asked for once a session.
+	exportDir string
 }
 
 // New builds the workbench. Nothing runs until Init.

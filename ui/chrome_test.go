@@ -103,3 +103,19 @@ func TestLongWarningKeepsHintsAt80x24(t *testing.T) {
 		t.Fatalf("the inviters pane was pushed off:\n%s", strings.Join(lines, "\n"))
 	}
 }
+
+// No silent all-clear: the engine's warnings are in the header and its
+// verdict on an empty result is in the empty pane.
+func TestEngineWarningsShown(t *testing.T) {
+	m := New(Deps{Params: hunt.DefaultParams()})
+	res := fakeResult(hunt.DefaultParams())
+	res.Warnings = []hunt.Warning{{Kind: hunt.WarnAsOfAfterData, Text: "as-of is 31d 2h after the last event (2026-09-30 10:00:00 UTC)"}}
+	res.AllClear = "no inviter is flagged, but the window holds no events: this is no all-clear"
+	m, _ = send(t, m, tea.WindowSizeMsg{Width: 120, Height: 36}, runMsg{seq: 1, params: res.Params, res: res})
+	v := screen(m)
+	for _, want := range []string{"⚠ as-of is 31d 2h after the last event", "this is no all-clear"} {
+		if !strings.Contains(v, want) {
+			t.Fatalf("missing %q:\n%s", want, v)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/guesthunt/guesthunt/hunt"
@@ -14,6 +15,7 @@ import (
 // kqlView is what the KQL page shows.
 type kqlView struct {
 	params hunt.Params
+	asOf   time.Time
 	text   string
 }
 
@@ -24,7 +26,10 @@ func (m Model) openKQL() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	p := m.shownParams()
-	k := kqlView{params: p, text: m.deps.KQL(p.Baseline, p.Window)}
+	k := kqlView{params: p, asOf: m.resolvedAsOf(), text: m.deps.KQL(p, m.resolvedAsOf())}
+	if m.res != nil {
+		k.asOf = m.res.AsOf // the as-of of the rows on screen
+	}
 	m = m.openPage(pagerPage{
 		kind:   pageKQL,
 		render: func(st Styles, width int) []string { return kqlLines(k, st, width) },
@@ -43,10 +48,10 @@ func kqlLines(k kqlView, st Styles, width int) []string {
 			st.Dim.Render("  (copied; y copies again, esc back)"),
 	}
 	if k.params.FoldCase {
-		lines = append(lines, st.Warning.Render("⚠ the workbench is folding case; this KQL is Sentinel's case-sensitive rule and may flag inviters the workbench clears"))
+		lines = append(lines, st.Warning.Render("⚠ fold-case: this KQL compares with !in~, not the rule's case-sensitive !in"))
 	}
-	if k.params.AsOf.Mode != hunt.AsOfLatest {
-		lines = append(lines, st.Dim.Render("as-of is not part of the KQL: Sentinel counts ago() back from the time the query runs"))
+	if !k.asOf.IsZero() {
+		lines = append(lines, st.Dim.Render("as-of pinned to "+k.asOf.UTC().Format(kustoTime)+": Sentinel evaluates the same windows as the rows on screen (guesthunt kql --as-of prints the same text)"))
 	}
 	lines = append(lines, "")
 	for _, l := range strings.Split(strings.TrimRight(k.text, "\n"), "\n") {

@@ -29,6 +29,11 @@ func (m Model) headerInfo() HeaderInfo {
 		// The header describes what is on screen, not a request in flight.
 		h.Params = paramsInfo(m.res.Params, m.res.AsOf)
 		h.Coverage = CoverageInfo{BaselineCovered: m.res.Coverage.BaselineCovered, Note: m.res.Coverage.Note}
+		for _, w := range m.res.Warnings {
+			if w.Kind != hunt.WarnBaselineNotCovered { // the coverage line says it
+				h.Warnings = append(h.Warnings, w.Text)
+			}
+		}
 	}
 	return h
 }

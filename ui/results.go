@@ -35,7 +35,6 @@ func (m Model) onRun(msg runMsg) Model {
 	for _, a := range msg.res.Rows {
 		m.byUPN[a.InitiatingUserPrincipalName] = append(m.byUPN[a.InitiatingUserPrincipalName], a)
 	}
-	m.inviters.SetEmptyText("no inviter is flagged at these parameters")
 	was := m.selected
 	m.refilter()
 	switch {
@@ -86,9 +85,14 @@ func (m *Model) refilter() {
 	m.rows = newInviterRows(all, m.filter.Value(), m.sortCol, m.sortDesc, m.triageView())
 	m.inviters.SetSource(m.rows)
 	if m.res != nil {
-		if m.filter.Value() != "" || m.tri.filter > 0 {
+		switch {
+		case m.filter.Value() != "" || m.tri.filter > 0:
 			m.inviters.SetEmptyText("no flagged inviter matches the filter")
-		} else {
+		case m.res.AllClear != "":
+			// Says whether an empty result is an all-clear or a window
+			// the data does not reach.
+			m.inviters.SetEmptyText(m.res.AllClear)
+		default:
 			m.inviters.SetEmptyText("no inviter is flagged at these parameters")
 		}
 	}

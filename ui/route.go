@@ -211,8 +211,16 @@ func (m Model) onPromptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	kind, v := m.asking, m.prompt.Value()
 	m.asking = promptNone
 	m.remember(kind, v)
-	if kind == promptNote {
+	switch kind {
+	case promptNote:
 		return m.saveNote(v)
+	case promptExportDir:
+		if v == "" {
+			m.say("no directory given: nothing exported", true)
+			return m, nil
+		}
+		m.exportDir = v
+		return m.startExport()
 	}
 	p := m.params
 	var err error

@@ -25,10 +25,11 @@ type TriageStore interface {
 
 // ExportFunc writes the report for a result and the verdicts, returning the
 // path written.
-type ExportFunc func(ctx context.Context, res *hunt.Result, triage map[store.Subject]store.Triage) (string, error)
+type ExportFunc func(ctx context.Context, dir string, res *hunt.Result, triage map[store.Subject]store.Triage) (string, error)
 
-// KQLFunc returns the rule's KQL for a baseline and window (hunt.KQL).
-type KQLFunc func(baseline, window time.Duration) string
+// KQLFunc returns the rule's KQL for the parameters, pinned to the resolved
+// as-of (hunt.KQLText, which guesthunt kql also prints).
+type KQLFunc func(p hunt.Params, asOf time.Time) string
 
 // triagesMsg is the store's verdicts, as read by fetch seq.
 type triagesMsg struct {
@@ -173,12 +174,12 @@ func saveTriageCmd(ctx context.Context, st TriageStore, t store.Triage) tea.Cmd 
 	}
 }
 
-func exportCmd(ctx context.Context, f ExportFunc, res *hunt.Result, tri map[store.Subject]store.Triage) tea.Cmd {
+func exportCmd(ctx context.Context, f ExportFunc, dir string, res *hunt.Result, tri map[store.Subject]store.Triage) tea.Cmd {
 	return func() (msg tea.Msg) {
 		defer recovered(&msg, func(err error) tea.Msg { return exportMsg{err: err} })
 		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 		defer cancel()
-		path, err := f(ctx, res, tri)
+		path, err := f(ctx, dir, res, tri)
 		return exportMsg{path: path, err: err}
 	}
 }
@@ -249,7 +250,8 @@ func (m Model) onTriageSaved(msg triageSavedMsg) Model {
 func (m Model) onExport(msg exportMsg) Model {
 	m.tri.export = false
 	if msg.err != nil {
-		m.say("export failed: "+msg.err.Error(), true)
+		m.say("export failed: "+msg.err.Error()+" (e asks for the directory again)", true)
+		m.exportDir = ""
 		return m
 	}
 	m.say("report written: "+msg.path, false)
@@ -349,6 +351,10 @@ func (m Model) startExport() (Model, tea.Cmd) {
 	case m.tri.export:
 		m.say("an export is already running", true)
 		return m, nil
+	case m.exportDir == "":
+		// Asked once a session; a failed export asks again.
+		m.ask(promptExportDir, "export reports into directory: ", m.deps.ExportDir)
+		return m, nil
 	}
 	m.tri.export = true
 	text := "exporting the report…"
@@ -356,7 +362,7 @@ func (m Model) startExport() (Model, tea.Cmd) {
 		text = fmt.Sprintf("exporting the report (%s still saving are not in it)…", plural(n, "verdict"))
 	}
 	m.say(text, false)
-	return m, exportCmd(m.deps.Context, m.deps.Export, m.res, maps.Clone(m.tri.saved))
+	return m, exportCmd(m.deps.Context, m.deps.Export, m.exportDir, m.res, maps.Clone(m.tri.saved))
 }
 
 // triageInfo is the header's triage line.

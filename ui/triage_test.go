@@ -359,8 +359,8 @@ func TestNotDurableIsAWarning(t *testing.T) {
 }
 
 func TestKQLViewShowsAndCopies(t *testing.T) {
-	d := Deps{KQL: func(b, w time.Duration) string {
-		return fmt.Sprintf("AuditLogs\n| where TimeGenerated between(ago(%s)..ago(%s))", hunt.FormatTimespan(b), hunt.FormatTimespan(w))
+	d := Deps{KQL: func(p hunt.Params, _ time.Time) string {
+		return fmt.Sprintf("AuditLogs\n| where TimeGenerated between(ago(%s)..ago(%s))", hunt.FormatTimespan(p.Baseline), hunt.FormatTimespan(p.Window))
 	}}
 	m := startedWith(t, d, "a@x.com")
 	m, cmd := send(t, m, press("+"))
@@ -393,17 +393,24 @@ func TestExportCallsExport(t *testing.T) {
 	st := newFakeStore(store.Triage{Subject: inv("a@x.com"), Verdict: store.VerdictMalicious})
 	var gotRes *hunt.Result
 	var gotTri map[store.Subject]store.Triage
+	var gotDir string
 	d := triageDeps(st)
+	d.ExportDir = "/cases"
 	fail := false
-	d.Export = func(_ context.Context, res *hunt.Result, tri map[store.Subject]store.Triage) (string, error) {
+	d.Export = func(_ context.Context, dir string, res *hunt.Result, tri map[store.Subject]store.Triage) (string, error) {
 		if fail {
 			return "", errors.New("permission denied")
 		}
-		gotRes, gotTri = res, tri
+		gotRes, gotTri, gotDir = res, tri, dir
 		return "/cases/report-1.md", nil
 	}
 	m := startedWith(t, d, "a@x.com")
-	m, cmd := send(t, m, press("e"))
+	// The first e asks for the directory, prefilled.
+	m, _ = send(t, m, press("e"))
+	if m.asking != promptExportDir || m.prompt.Value() != "/cases" {
+		t.Fatalf("e did not ask for the directory: %v %q", m.asking, m.prompt.Value())
+	}
+	m, cmd := send(t, m, press("enter"))
 	if cmd == nil || !strings.Contains(m.message, "exporting") {
 		t.Fatalf("e: %q", m.message)
 	}
@@ -411,7 +418,7 @@ func TestExportCallsExport(t *testing.T) {
 		t.Fatal("a second export started while one runs")
 	}
 	m, _ = send(t, m, cmd())
-	if gotRes != m.res || gotTri[inv("a@x.com")].Verdict != store.VerdictMalicious {
+	if gotRes != m.res || gotTri[inv("a@x.com")].Verdict != store.VerdictMalicious || gotDir != "/cases" {
 		t.Fatalf("export got %v %v", gotRes, gotTri)
 	}
 	if m.msgErr || !strings.Contains(screen(m), "report written: /cases/report-1.md") {
@@ -423,6 +430,10 @@ func TestExportCallsExport(t *testing.T) {
 	if !m.msgErr || !strings.Contains(m.message, "export failed: permission denied") {
 		t.Fatalf("export error: %q", m.message)
 	}
+	// After a failure e asks for the directory again.
+	if m, _ = send(t, m, press("e")); m.asking != promptExportDir {
+		t.Fatal("e after a failed export did not ask for the directory")
+	}
 }
 
 func TestTriageFlowOnDemo(t *testing.T) {
@@ -431,8 +442,8 @@ func TestTriageFlowOnDemo(t *testing.T) {
 	exported := make(chan int, 1)
 	d := Deps{Engine: eng, Store: st, Data: DataSetInfo{Files: []string{"demo tenant"}, Events: 1, Demo: true},
 		Params: hunt.DefaultParams(), IsDark: true, Triage: tri, Analyst: "ana",
-		TriageLocation: "not saved: in memory", KQL: hunt.KQL,
-		Export: func(_ context.Context, res *hunt.Result, tr map[store.Subject]store.Triage) (string, error) {
+		TriageLocation: "not saved: in memory", KQL: hunt.KQLText, ExportDir: "/tmp",
+		Export: func(_ context.Context, _ string, res *hunt.Result, tr map[store.Subject]store.Triage) (string, error) {
 			exported <- len(tr)
 			return "/tmp/guesthunt-report.md", nil
 		}}
@@ -459,10 +470,10 @@ func TestTriageFlowOnDemo(t *testing.T) {
 	})
 	f.keys("K")
 	m = f.until("KQL", func(m Model) bool { return m.onPage(pageKQL) })
-	if v := screen(m); !strings.Contains(v, "between(ago(15d)..ago(1d))") {
+	if v := screen(m); !strings.Contains(v, "between((as_of - 15d)..(as_of - 1d))") {
 		t.Fatalf("KQL view:\n%s", v)
 	}
-	f.keys("esc", "e")
+	f.keys("esc", "e", "enter")
 	if n := <-exported; n != 2 {
 		t.Fatalf("export got %d verdicts", n)
 	}

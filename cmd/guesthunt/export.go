@@ -12,7 +12,6 @@ import (
 
 	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/hunt"
-	"github.com/guesthunt/guesthunt/ui"
 )
 
 // maxReportSuffix bounds the -2, -3, ... tried for one name, so a directory
@@ -36,13 +35,12 @@ func reportExporter(ds *dataset, df dataFlags, args []string) func(ctx context.C
 	}
 }
 
-// exportReport is the workbench's ExportFunc: reportExporter into the
-// working directory, until the workbench passes the directory it asked for.
-func exportReport(ds *dataset, df dataFlags, args []string) ui.ExportFunc {
-	export := reportExporter(ds, df, args)
-	return func(ctx context.Context, res *hunt.Result, triage map[store.Subject]store.Triage) (string, error) {
-		return export(ctx, ".", res, triage)
+// workingDir is where the workbench first offers to write reports.
+func workingDir() string {
+	if wd, err := os.Getwd(); err == nil {
+		return wd
 	}
+	return "."
 }
 
 // exportNew writes a report into a file that did not exist before, in dir

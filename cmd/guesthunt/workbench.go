@@ -34,8 +34,9 @@ func runWorkbench(ctx context.Context, io streams, ds *dataset, df dataFlags, ar
 		Analyst:        analystName(),
 		TriageLocation: location,
 		TriageDurable:  durable,
-		KQL:            hunt.KQL,
-		Export:         exportReport(ds, df, args),
+		KQL:            hunt.KQLText,
+		ExportDir:      workingDir(),
+		Export:         reportExporter(ds, df, args),
 	})
 	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(io.out), tea.WithEnvironment(os.Environ())}
 	if io.in != nil {
