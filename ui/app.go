@@ -99,9 +99,10 @@ type Model struct {
 	message string
 	msgErr  bool
 
-	tri     triageState
-	picker  verdictPicker
-	noteFor store.Subject // what the note prompt edits
+	tri       triageState
+	picker    verdictPicker
+	noteFor   store.Subject // what the note prompt edits
+	quitArmed bool          // q was pressed with verdicts unsaved: the next q quits
 	// exportDir is where e writes reports, asked for once a session.
 	exportDir string
 }

@@ -84,3 +84,25 @@ func TestPromptDrawsHostileTextAsMarkers(t *testing.T) {
 		t.Fatalf("no marker:\n%s", ansi.Strip(v))
 	}
 }
+
+// q with a verdict still saving warns; the second q quits.
+func TestQuitWarnsAboutUnsavedVerdicts(t *testing.T) {
+	st := newFakeStore()
+	m := startedWith(t, triageDeps(st), "a@x.com")
+	m, _ = send(t, m, press("t"), press("m")) // the save's cmd is not run: in flight
+	if m.unsaved() != 1 {
+		t.Fatalf("%d unsaved", m.unsaved())
+	}
+	m, cmd := send(t, m, press("q"))
+	if isQuit(cmd) || !strings.Contains(m.message, "1 verdict not saved yet") {
+		t.Fatalf("first q: quit=%v message %q", isQuit(cmd), m.message)
+	}
+	if _, cmd = send(t, m, press("q")); !isQuit(cmd) {
+		t.Fatal("second q did not quit")
+	}
+	// Anything in between disarms it.
+	m, _ = send(t, m, press("j"))
+	if _, cmd = send(t, m, press("q")); isQuit(cmd) {
+		t.Fatal("q after another key quit without warning again")
+	}
+}

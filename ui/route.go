@@ -19,6 +19,9 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(msg, m.keys.ForceQuit) {
 		return m, tea.Quit
 	}
+	if !key.Matches(msg, m.keys.Quit) {
+		m.quitArmed = false // the second q must follow the first
+	}
 	if m.asking != promptNone {
 		return m.onPromptKey(msg)
 	}
@@ -52,9 +55,16 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m.onMainKey(msg)
 }
 
-// quit leaves the workbench.
+// quit leaves the workbench, unless verdicts are not saved yet: then the
+// first q says so and a second q leaves anyway (ctrl+c always leaves).
 func (m Model) quit() (tea.Model, tea.Cmd) {
-	return m, tea.Quit
+	n := m.unsaved()
+	if n == 0 || m.quitArmed {
+		return m, tea.Quit
+	}
+	m.quitArmed = true
+	m.say(fmt.Sprintf("%s not saved yet; q again quits and loses %s", plural(n, "verdict"), map[bool]string{true: "it", false: "them"}[n == 1]), true)
+	return m, nil
 }
 
 func (m Model) onMainKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {

@@ -415,3 +415,7 @@ func (m Model) saveNote(note string) (tea.Model, tea.Cmd) {
 	}
 	return m.startSave(m.noteFor, cur.Verdict, note)
 }
+
+// unsaved counts verdicts and notes the store has not confirmed: saves in
+// flight. Quitting now would lose them.
+func (m Model) unsaved() int { return len(m.tri.pending) }
