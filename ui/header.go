@@ -150,7 +150,7 @@ func warningLines(warnings []string, st Styles, width int) []string {
 	}
 	if len(out) > maxWarningLines {
 		rest := len(out) - maxWarningLines + 1
-		out = append(out[:maxWarningLines-1], ansi.Truncate(fmt.Sprintf("  … %s more (the full text: w on an inviter, L for the load)", plural(rest, "line")), width, "…"))
+		out = append(out[:maxWarningLines-1], ansi.Truncate(fmt.Sprintf("  … %s more: L shows every warning", plural(rest, "line")), width, "…"))
 	}
 	for i, l := range out {
 		out[i] = st.Warning.Render(l)
