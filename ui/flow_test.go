@@ -65,7 +65,7 @@ type flow struct {
 
 func startFlow(t *testing.T, st *store.Store, eng *hunt.Engine, width, height int) *flow {
 	m := New(Deps{Engine: eng, Store: st, Data: DataSetInfo{Files: []string{"demo tenant"}, Events: 1, Demo: true},
-		Params: hunt.DefaultParams(), IsDark: true})
+		Params: hunt.DefaultParams(), IsDark: true, KQL: hunt.KQLText})
 	ch := make(chan Model, 1)
 	tm := teatest.NewTestModel(t, probe{Model: m, latest: ch}, teatest.WithInitialTermSize(width, height))
 	return &flow{t: t, tm: tm, ch: ch}
