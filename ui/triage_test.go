@@ -672,3 +672,43 @@ func TestVerdictFilterPicker(t *testing.T) {
 		t.Fatal("esc changed the filter")
 	}
 }
+
+// TestTriageFeedShowsOtherSessionsLive: a change another session commits
+// through the shared store appears without a re-run, and a later save from
+// here expects its revision.
+func TestTriageFeedShowsOtherSessionsLive(t *testing.T) {
+	st := newFakeStore()
+	ctx, cancel := context.WithCancel(context.Background())
+	d := triageDeps(st)
+	d.Context = ctx
+	m := startedWith(t, d, "a@x.com", "b@x.com")
+	sub := m.triageFeed()
+	if sub == nil {
+		t.Fatal("no feed from a store that has one")
+	}
+	m, listen := m.onTriageFeed(sub().(triageFeedMsg))
+	bo := st.other(inv("b@x.com"), store.VerdictMalicious, "seen in two tenants", "bo")
+	m, listen = m.onTriageFeed(listen().(triageFeedMsg)) // the verdict
+	m, listen = m.onTriageFeed(listen().(triageFeedMsg)) // the note
+	if v := screen(m); !strings.Contains(v, "1/2 triaged") || !strings.Contains(v, "MAL ✎") {
+		t.Fatalf("feed change not shown:\n%s", v)
+	}
+	m, save := send(t, m, press("j"), press("t"), press("b"))
+	m, _ = send(t, m, save())
+	if c := st.lastCall(t); c.ExpectRev != bo.Seq || m.msgErr {
+		t.Fatalf("save after the feed: %+v %q", c, m.message)
+	}
+	// Our own save comes back through the feed too; it changes nothing.
+	m, listen = m.onTriageFeed(listen().(triageFeedMsg))
+	if got := m.current(inv("b@x.com")); got.Verdict != store.VerdictBenign || got.Note != "seen in two tenants" {
+		t.Fatalf("state %+v", got)
+	}
+	cancel()
+	m, next := m.onTriageFeed(listen().(triageFeedMsg))
+	if next != nil {
+		t.Fatal("a feed ended by the session's end resubscribed")
+	}
+	if m2, _ := m.onTriageFeed(triageFeedMsg{closed: true}); m2.tri.fetch != m.tri.fetch {
+		t.Fatal("re-read issued after the session ended")
+	}
+}
