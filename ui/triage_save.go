@@ -82,7 +82,9 @@ func (m Model) settleSave(msg triageSavedMsg) Model {
 	case errors.As(msg.err, &c):
 		m.tri.saved = newest(m.tri.saved, map[triage.Subject]triage.Triage{s: c.Current})
 		if wanted(c.Current, e) {
-			m.tri.failed = without(m.tri.failed, s)
+			if f, ok := m.tri.failed[s]; ok && f.Field == e.Field {
+				m.tri.failed = without(m.tri.failed, s)
+			}
 			m.say(fmt.Sprintf("%s already has that %s: %s", subjectLabel(s), e.Field, changedBy(c.Current)), false)
 			return m
 		}
@@ -105,7 +107,9 @@ func (m Model) settleSave(msg triageSavedMsg) Model {
 		return m.settleSave(triageSavedMsg{edit: e, err: errors.New("the store answered for another subject")})
 	}
 	m.tri.saved = newest(m.tri.saved, map[triage.Subject]triage.Triage{s: got})
-	m.tri.failed = without(m.tri.failed, s)
+	if f, ok := m.tri.failed[s]; ok && f.Field == e.Field {
+		m.tri.failed = without(m.tri.failed, s) // the other field's failure stands
+	}
 	what := fmt.Sprintf("%s is %s", subjectLabel(s), verdictLong(got.Verdict))
 	if e.Field == triage.FieldNote {
 		what = "note on " + subjectLabel(s)

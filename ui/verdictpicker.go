@@ -35,17 +35,28 @@ const (
 	pickFilter
 )
 
-// pickerLetters are the one-key choices, in triage.AllVerdicts order.
-var pickerLetters = map[string]triage.Verdict{
-	"u": triage.VerdictUntriaged, "b": triage.VerdictBenign, "s": triage.VerdictSuspicious,
-	"m": triage.VerdictMalicious, "f": triage.VerdictFalsePositive,
+// verdictLetter is the one-key choice for each verdict (u b s m f).
+func verdictLetter(k string) (triage.Verdict, bool) {
+	for _, v := range triage.AllVerdicts() {
+		if letterOf(v) == k {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 func letterOf(v triage.Verdict) string {
-	for l, x := range pickerLetters {
-		if x == v {
-			return l
-		}
+	switch v {
+	case triage.VerdictUntriaged:
+		return "u"
+	case triage.VerdictBenign:
+		return "b"
+	case triage.VerdictSuspicious:
+		return "s"
+	case triage.VerdictMalicious:
+		return "m"
+	case triage.VerdictFalsePositive:
+		return "f"
 	}
 	return ""
 }
@@ -87,7 +98,7 @@ func (p *verdictPicker) update(msg tea.KeyPressMsg) (int, bool) {
 		p.open = false
 		return p.cursor, true
 	default:
-		if v, ok := pickerLetters[k]; ok {
+		if v, ok := verdictLetter(k); ok {
 			p.open = false
 			return verdictRank(v) + shift, true
 		}
