@@ -61,9 +61,10 @@ func PathKeyedCasePath(inputs []string) (string, error) {
 // AttachTriage keeps this store's verdicts in the DuckDB file at path
 // (created, with its folder, if missing) instead of in the store's own
 // database: an in-memory store loaded from raw files keeps its verdicts in
-// the content-keyed file (triage.StatePath) this way. Call it once, before any triage call. The
-// file is locked by DuckDB while attached, so a second guesthunt process on
-// the same inputs gets an error here and should say verdicts are unavailable.
+// the content-keyed file (triage.StatePath) this way. Call it once, before
+// any triage call. DuckDB locks the file while attached, so a second
+// guesthunt process on the same inputs gets an error naming the holder's PID
+// here; its verdicts then stay in memory (TriageDurable false).
 func (s *Store) AttachTriage(ctx context.Context, path string) error {
 	if path == "" {
 		return errors.New("attach verdicts: empty path")
