@@ -542,6 +542,7 @@ func TestNoteLostUpdateIsShownNotDone(t *testing.T) {
 	if m.prompt.Value() != "bo: token theft" {
 		t.Fatalf("prompt prefilled with %q", m.prompt.Value())
 	}
+	m, _ = send(t, m, tea.KeyPressMsg{Code: tea.KeyEnd}) // keep the prefill, add to it
 	m = typeKeys(t, m, " (ana agrees)")
 	m, cmd = send(t, m, press("enter"))
 	m, _ = send(t, m, cmd())
