@@ -143,7 +143,7 @@ func (m Model) Init() tea.Cmd {
 	if m.deps.Triage != nil {
 		tri = fetchTriagesCmd(m.deps.Context, m.deps.Triage, 1) // expectInitial counts it
 	}
-	return tea.Batch(tea.RequestBackgroundColor, run, sens, tri)
+	return tea.Batch(tea.RequestBackgroundColor, run, sens, tri, m.triageFeed())
 }
 
 // The first run and sensitivity requests are issued by Init with fixed
@@ -222,6 +222,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.fetchTriages()
 		}
 		return m, nil
+	case triageFeedMsg:
+		return m.onTriageFeed(msg)
 	case triagesMsg:
 		return m.onTriages(msg), nil
 	case triageSavedMsg:

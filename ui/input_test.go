@@ -90,11 +90,11 @@ func TestQuitWarnsAboutUnsavedVerdicts(t *testing.T) {
 	st := newFakeStore()
 	m := startedWith(t, triageDeps(st), "a@x.com")
 	m, _ = send(t, m, press("t"), press("m")) // the save's cmd is not run: in flight
-	if m.unsaved() != 1 {
-		t.Fatalf("%d unsaved", m.unsaved())
+	if m.unsavedVerdicts() != 1 {
+		t.Fatalf("%d unsaved", m.unsavedVerdicts())
 	}
 	m, cmd := send(t, m, press("q"))
-	if isQuit(cmd) || !strings.Contains(m.message, "1 verdict not saved yet") {
+	if isQuit(cmd) || !strings.Contains(m.message, "not saved: 1 save in flight") {
 		t.Fatalf("first q: quit=%v message %q", isQuit(cmd), m.message)
 	}
 	if _, cmd = send(t, m, press("q")); !isQuit(cmd) {

@@ -78,7 +78,7 @@ func NewKeyMap() KeyMap {
 
 		Verdict:       bind("t", "set verdict (inviter/event)", "t"),
 		Note:          bind("n", "edit note (same subject)", "n"),
-		VerdictFilter: bind("v", "cycle verdict filter", "v"),
+		VerdictFilter: bind("v", "filter by verdict", "v"),
 		Export:        bind("e", "export the report", "e"),
 		KQL:           bind("K", "show + copy the rule's KQL", "K"),
 

@@ -58,12 +58,11 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 // quit leaves the workbench, unless verdicts are not saved yet: then the
 // first q says so and a second q leaves anyway (ctrl+c always leaves).
 func (m Model) quit() (tea.Model, tea.Cmd) {
-	n := m.unsaved()
-	if n == 0 || m.quitArmed {
+	if m.unsavedVerdicts() == 0 || m.quitArmed {
 		return m, tea.Quit
 	}
 	m.quitArmed = true
-	m.say(fmt.Sprintf("%s not saved yet; q again quits and loses %s", plural(n, "verdict"), map[bool]string{true: "it", false: "them"}[n == 1]), true)
+	m.say("not saved: "+m.unsavedSummary()+"; q again quits and loses them", true)
 	return m, nil
 }
 
@@ -111,7 +110,7 @@ func (m Model) onMainKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Note):
 		return m.openNote()
 	case key.Matches(msg, k.VerdictFilter):
-		return m.cycleVerdictFilter(), nil
+		return m.openVerdictFilterPicker()
 	case key.Matches(msg, k.Export):
 		return m.startExport()
 	case key.Matches(msg, k.KQL):

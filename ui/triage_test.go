@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -15,55 +14,80 @@ import (
 	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/data/demo"
 	"github.com/guesthunt/guesthunt/data/store"
+	"github.com/guesthunt/guesthunt/data/triage"
 	"github.com/guesthunt/guesthunt/hunt"
 )
 
-// fakeStore is a TriageStore in memory that records every call.
+// fakeStore is the real triage.Store over memory, recording every save and
+// able to fail them or to claim not to be durable.
 type fakeStore struct {
-	mu    sync.Mutex
-	all   map[store.Subject]store.Triage
-	calls []store.Triage
-	reads int
-	err   error // returned by SetTriage when set
-	seq   int64
+	*triage.Shared
+	mu      sync.Mutex
+	calls   []triage.Edit
+	err     error // returned by saves when set
+	durable bool
 }
 
-func newFakeStore(preset ...store.Triage) *fakeStore {
-	f := &fakeStore{all: map[store.Subject]store.Triage{}}
+// newFakeStore holds the presets, each saved as a verdict then a note by
+// its analyst (revisions 1, 2, ... in order).
+func newFakeStore(preset ...triage.Triage) *fakeStore {
+	f := &fakeStore{Shared: triage.New(triage.NewMemory()), durable: true}
 	for _, t := range preset {
-		f.seq++
-		t.Seq = f.seq
-		f.all[t.Subject] = t
+		f.other(t.Subject, t.Verdict, t.Note, t.Analyst)
 	}
 	return f
 }
 
-func (f *fakeStore) SetTriage(_ context.Context, t store.Triage) (store.Triage, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls = append(f.calls, t)
-	if f.err != nil {
-		return store.Triage{}, f.err
+// other saves as another session would: at the current revision, no call
+// recorded.
+func (f *fakeStore) other(s triage.Subject, v triage.Verdict, note, analyst string) triage.Triage {
+	ctx := context.Background()
+	all, _ := f.Shared.All(ctx)
+	cur, err := f.Shared.SetVerdict(ctx, s, v, all[s].Seq, analyst)
+	if err != nil {
+		panic(err)
 	}
-	f.seq++
-	t.Seq = f.seq
-	f.all[t.Subject] = t
-	return t, nil
+	if note != "" {
+		if cur, err = f.Shared.SetNote(ctx, s, note, cur.Seq, analyst); err != nil {
+			panic(err)
+		}
+	}
+	return cur
 }
 
-func (f *fakeStore) Triages(context.Context) (map[store.Subject]store.Triage, error) {
+func (f *fakeStore) record(e triage.Edit) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.reads++
-	return maps.Clone(f.all), nil
+	f.calls = append(f.calls, e)
+	return f.err
 }
 
-func (f *fakeStore) lastCall(t *testing.T) store.Triage {
+func (f *fakeStore) SetVerdict(ctx context.Context, s triage.Subject, v triage.Verdict, rev int64, analyst string) (triage.Triage, error) {
+	if err := f.record(triage.Edit{Subject: s, Field: triage.FieldVerdict, Verdict: v, ExpectRev: rev, Analyst: analyst}); err != nil {
+		return triage.Triage{}, err
+	}
+	return f.Shared.SetVerdict(ctx, s, v, rev, analyst)
+}
+
+func (f *fakeStore) SetNote(ctx context.Context, s triage.Subject, note string, rev int64, analyst string) (triage.Triage, error) {
+	if err := f.record(triage.Edit{Subject: s, Field: triage.FieldNote, Note: note, ExpectRev: rev, Analyst: analyst}); err != nil {
+		return triage.Triage{}, err
+	}
+	return f.Shared.SetNote(ctx, s, note, rev, analyst)
+}
+
+func (f *fakeStore) Durable() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.durable
+}
+
+func (f *fakeStore) lastCall(t *testing.T) triage.Edit {
 	t.Helper()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.calls) == 0 {
-		t.Fatal("SetTriage was not called")
+		t.Fatal("no save was called")
 	}
 	return f.calls[len(f.calls)-1]
 }
@@ -72,6 +96,11 @@ func (f *fakeStore) callCount() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.calls)
+}
+
+func (f *fakeStore) state(s triage.Subject) triage.Triage {
+	all, _ := f.Shared.All(context.Background())
+	return all[s]
 }
 
 // startedWith is started with deps, the first result and, with a store, the
@@ -126,8 +155,8 @@ func TestVerdictPickerSavesInviterVerdict(t *testing.T) {
 	}
 	msg := cmd()
 	got := st.lastCall(t)
-	if got.Subject != inv("a@x.com") || got.Verdict != store.VerdictMalicious || got.Analyst != "ana" || got.At.IsZero() {
-		t.Fatalf("SetTriage got %+v", got)
+	if got.Subject != inv("a@x.com") || got.Field != triage.FieldVerdict || got.Verdict != store.VerdictMalicious || got.Analyst != "ana" || got.ExpectRev != 0 {
+		t.Fatalf("save got %+v", got)
 	}
 	m, _ = send(t, m, msg)
 	v = screen(m)
@@ -205,8 +234,11 @@ func TestNoteEditsSameSubject(t *testing.T) {
 	m, cmd := send(t, m, press("enter"))
 	m, _ = send(t, m, cmd())
 	c := st.lastCall(t)
-	if c.Subject != inv("a@x.com") || c.Note != "phish kit q" || c.Verdict != store.VerdictSuspicious {
+	if c.Subject != inv("a@x.com") || c.Field != triage.FieldNote || c.Note != "phish kit q" || c.ExpectRev != 1 {
 		t.Fatalf("note saved as %+v", c)
+	}
+	if got := st.state(inv("a@x.com")); got.Verdict != store.VerdictSuspicious || got.Note != "phish kit q" {
+		t.Fatalf("stored %+v", got)
 	}
 	v := screen(m)
 	if !strings.Contains(v, "susp ✎") || !strings.Contains(v, "✎ phish kit q") {
@@ -219,8 +251,11 @@ func TestNoteEditsSameSubject(t *testing.T) {
 	}
 	m, cmd = send(t, m, press("esc"), press("t"), press("b"))
 	send(t, m, cmd())
-	if c := st.lastCall(t); c.Note != "phish kit q" || c.Verdict != store.VerdictBenign {
-		t.Fatalf("verdict change lost the note: %+v", c)
+	if c := st.lastCall(t); c.Field != triage.FieldVerdict || c.Verdict != store.VerdictBenign || c.ExpectRev != 2 {
+		t.Fatalf("verdict saved as %+v", c)
+	}
+	if got := st.state(inv("a@x.com")); got.Note != "phish kit q" || got.Verdict != store.VerdictBenign {
+		t.Fatalf("verdict change lost the note: %+v", got)
 	}
 }
 
@@ -275,7 +310,8 @@ func TestEventKey(t *testing.T) {
 	}
 }
 
-func TestVerdictFilterCycles(t *testing.T) {
+// v opens a picker (the first round cycled through five states).
+func TestVerdictFilterByKeys(t *testing.T) {
 	st := newFakeStore(
 		store.Triage{Subject: inv("a@x.com"), Verdict: store.VerdictMalicious},
 		store.Triage{Subject: inv("c@x.com"), Verdict: store.VerdictUntriaged, Note: "look later"},
@@ -285,23 +321,27 @@ func TestVerdictFilterCycles(t *testing.T) {
 		t.Fatalf("progress:\n%s", screen(m))
 	}
 	m, _ = send(t, m, press("v"))
-	if got := shownUPNs(m); strings.Join(got, ",") != "b@x.com,c@x.com" {
+	if !m.picker.open {
+		t.Fatal("v did not open the picker")
+	}
+	m, _ = send(t, m, press("u"))
+	if got := shownUPNs(m); strings.Join(got, ",") != "b@x.com,c@x.com" || m.picker.open {
 		t.Fatalf("untriaged filter shows %v", got)
 	}
 	if !strings.Contains(screen(m), "verdict untriaged") {
 		t.Fatalf("filter not stated:\n%s", screen(m))
 	}
-	m, _ = send(t, m, press("v"))
+	m, _ = send(t, m, press("v"), press("b"))
 	if m.rows.Len() != 0 || !strings.Contains(screen(m), "no flagged inviter matches the filter") {
 		t.Fatalf("benign filter:\n%s", screen(m))
 	}
-	m, _ = send(t, m, press("v"), press("v"))
+	m, _ = send(t, m, press("v"), press("m"))
 	if got := shownUPNs(m); strings.Join(got, ",") != "a@x.com" || m.selected != "a@x.com" {
 		t.Fatalf("malicious filter shows %v", got)
 	}
-	m, _ = send(t, m, press("v"), press("v"))
-	if m.rows.Len() != 3 || !strings.Contains(m.message, "verdict filter off") {
-		t.Fatalf("filter did not cycle back to all: %d rows, %q", m.rows.Len(), m.message)
+	m, _ = send(t, m, press("v"), press("a"))
+	if m.rows.Len() != 3 {
+		t.Fatalf("all verdicts: %d rows, %q", m.rows.Len(), m.message)
 	}
 }
 
@@ -310,7 +350,7 @@ func TestRerunRereadsVerdictsWithoutLosingOwnSave(t *testing.T) {
 	m := startedWith(t, triageDeps(st), "a@x.com", "b@x.com")
 	m, save := send(t, m, press("t"), press("m")) // a: malicious, in flight
 	// Another analyst marks b in the same case file.
-	st.SetTriage(context.Background(), store.Triage{Subject: inv("b@x.com"), Verdict: store.VerdictBenign, Analyst: "bo"})
+	st.other(inv("b@x.com"), store.VerdictBenign, "", "bo")
 	m, _ = send(t, m, press("+"))
 	m, fetch := send(t, m, runMsg{seq: m.req.run, params: m.params, res: fakeResult(m.params, "a@x.com", "b@x.com")})
 	if fetch == nil {
@@ -439,6 +479,7 @@ func TestExportCallsExport(t *testing.T) {
 func TestTriageFlowOnDemo(t *testing.T) {
 	st, eng := demoStore(t)
 	tri := newFakeStore()
+	tri.durable = false // verdicts in memory: none may be called saved
 	exported := make(chan int, 1)
 	d := Deps{Engine: eng, Store: st, Data: DataSetInfo{Files: []string{"demo tenant"}, Events: 1, Demo: true},
 		Params: hunt.DefaultParams(), IsDark: true, Triage: tri, Analyst: "ana",
@@ -455,7 +496,7 @@ func TestTriageFlowOnDemo(t *testing.T) {
 	f.keys("/")
 	f.tm.Type("jonas")
 	f.keys("enter", "t", "m")
-	m := f.until("saved", func(m Model) bool { return strings.HasPrefix(m.message, "saved:") })
+	m := f.until("kept", func(m Model) bool { return strings.HasPrefix(m.message, "kept for this session only, NOT saved") })
 	if c := tri.lastCall(t); c.Subject != inv(jonas) || c.Verdict != store.VerdictMalicious || c.Analyst != "ana" {
 		t.Fatalf("saved %+v", c)
 	}
@@ -463,7 +504,7 @@ func TestTriageFlowOnDemo(t *testing.T) {
 		t.Fatalf("header:\n%s", v)
 	}
 	// Another analyst's verdict shows after the next re-run.
-	tri.SetTriage(context.Background(), store.Triage{Subject: inv("rosa.delgado@" + demo.Domain), Verdict: store.VerdictBenign})
+	tri.other(inv("rosa.delgado@"+demo.Domain), store.VerdictBenign, "", "bo")
 	f.keys("esc", "+")
 	m = f.until("re-run and re-read", func(m Model) bool {
 		return m.res.Params.Baseline == 15*day && !m.runBusy && m.triageInfo().Triaged == 2
@@ -478,6 +519,216 @@ func TestTriageFlowOnDemo(t *testing.T) {
 		t.Fatalf("export got %d verdicts", n)
 	}
 	f.until("exported", func(m Model) bool { return strings.Contains(m.message, "report written: /tmp/guesthunt-report.md") })
+	// The verdict is kept only in this session: q warns, a second q quits.
+	f.keys("q")
+	f.until("quit warning", func(m Model) bool { return strings.Contains(m.message, "q again quits") })
 	f.keys("q")
 	f.tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+}
+
+// TestNoteLostUpdateIsShownNotDone is the lost-update regression in the
+// workbench: the note prompt opens at revision N, another analyst saves a
+// newer note (N+1); saving the prompt must not overwrite it, and the
+// conflict is shown with who changed it and what it is now.
+func TestNoteLostUpdateIsShownNotDone(t *testing.T) {
+	st := newFakeStore(triage.Triage{Subject: inv("a@x.com"), Verdict: store.VerdictSuspicious, Analyst: "ana"})
+	m := startedWith(t, triageDeps(st), "a@x.com")
+	m, _ = send(t, m, press("n")) // opened at revision 1
+	newer := st.other(inv("a@x.com"), store.VerdictSuspicious, "bo: token theft", "bo")
+	m = typeKeys(t, m, "ana: fine")
+	m, cmd := send(t, m, press("enter"))
+	if cmd == nil || st.callCount() != 0 {
+		t.Fatal("the note save did not wait for its command")
+	}
+	m, _ = send(t, m, cmd())
+	if c := st.lastCall(t); c.ExpectRev != 1 || c.Note != "ana: fine" {
+		t.Fatalf("note save sent %+v", c)
+	}
+	if got := st.state(inv("a@x.com")); got != newer {
+		t.Fatalf("stored %+v, want bo's newer note %+v kept", got, newer)
+	}
+	for _, w := range []string{"note NOT saved", "changed meanwhile", "bo: token theft", "by bo"} {
+		if !m.msgErr || !strings.Contains(m.message, w) {
+			t.Fatalf("conflict message %q lacks %q", m.message, w)
+		}
+	}
+	if m.unsavedVerdicts() != 1 || !strings.Contains(m.unsavedSummary(), "1 change not saved") {
+		t.Fatalf("unsaved %d %q", m.unsavedVerdicts(), m.unsavedSummary())
+	}
+	// The workbench now knows the newer note: n starts from it, and a save
+	// from there goes through and clears the failure.
+	m, _ = send(t, m, press("n"))
+	if m.prompt.Value() != "bo: token theft" {
+		t.Fatalf("prompt prefilled with %q", m.prompt.Value())
+	}
+	m, _ = send(t, m, tea.KeyPressMsg{Code: tea.KeyEnd}) // keep the prefill, add to it
+	m = typeKeys(t, m, " (ana agrees)")
+	m, cmd = send(t, m, press("enter"))
+	m, _ = send(t, m, cmd())
+	if got := st.state(inv("a@x.com")); got.Note != "bo: token theft (ana agrees)" || got.Seq != newer.Seq+1 {
+		t.Fatalf("second save: %+v", got)
+	}
+	if m.msgErr || m.unsavedVerdicts() != 0 {
+		t.Fatalf("after the retry: %q, %d unsaved", m.message, m.unsavedVerdicts())
+	}
+}
+
+// TestPickerLostUpdate: the picker saves only the verdict, expecting the
+// revision it opened at, so a note saved meanwhile is neither overwritten by
+// the note the picker saw nor silently outvoted.
+func TestPickerLostUpdate(t *testing.T) {
+	st := newFakeStore(triage.Triage{Subject: inv("a@x.com"), Verdict: store.VerdictBenign, Note: "old", Analyst: "ana"})
+	m := startedWith(t, triageDeps(st), "a@x.com")
+	m, _ = send(t, m, press("t")) // opened at revision 2
+	newer := st.other(inv("a@x.com"), store.VerdictSuspicious, "bo: newer", "bo")
+	m, cmd := send(t, m, press("m"))
+	m, _ = send(t, m, cmd())
+	if c := st.lastCall(t); c.Field != triage.FieldVerdict || c.ExpectRev != 2 || c.Note != "" {
+		t.Fatalf("picker sent %+v", c)
+	}
+	if got := st.state(inv("a@x.com")); got != newer {
+		t.Fatalf("stored %+v, want %+v", got, newer)
+	}
+	if !m.msgErr || !strings.Contains(m.message, "verdict NOT saved") || !strings.Contains(m.message, "now suspicious") {
+		t.Fatalf("message %q", m.message)
+	}
+	if v := screen(m); !strings.Contains(v, "susp ✎") || strings.Contains(v, " MAL ") {
+		t.Fatalf("the current state is not what is shown:\n%s", v)
+	}
+	// Someone else already chose what we wanted: not a failure.
+	m, _ = send(t, m, press("t"))
+	st.other(inv("a@x.com"), store.VerdictMalicious, "", "cy")
+	m, cmd = send(t, m, press("m"))
+	m, _ = send(t, m, cmd())
+	if m.msgErr || !strings.Contains(m.message, "already has that verdict") || m.unsavedVerdicts() != 0 {
+		t.Fatalf("same value: %q, %d unsaved", m.message, m.unsavedVerdicts())
+	}
+}
+
+// TestSessionOnlyVerdictIsNotCalledSaved reproduces the second workbench on
+// the same exports: its verdict file is held by the first, so verdicts live
+// in memory; the header said "not saved" while each verdict said "saved:".
+func TestSessionOnlyVerdictIsNotCalledSaved(t *testing.T) {
+	st := newFakeStore()
+	st.durable = false
+	d := triageDeps(st)
+	d.TriageLocation, d.TriageDurable = "not saved: verdicts file held by another guesthunt (PID 4242)", false
+	m := startedWith(t, d, "a@x.com")
+	m, cmd := send(t, m, press("t"), press("m"))
+	m, _ = send(t, m, cmd())
+	v := screen(m)
+	if strings.Contains(m.message, "saved:") || !strings.Contains(m.message, "NOT saved to disk") {
+		t.Fatalf("message %q", m.message)
+	}
+	if !strings.Contains(v, "⚠ not saved: verdicts file held") || !strings.Contains(v, " MAL ") {
+		t.Fatalf("screen:\n%s", v)
+	}
+	if m.unsavedVerdicts() != 1 || !strings.Contains(m.unsavedSummary(), "kept only in this session") {
+		t.Fatalf("unsaved %d %q", m.unsavedVerdicts(), m.unsavedSummary())
+	}
+}
+
+func TestUnsavedCountsInFlightAndFailed(t *testing.T) {
+	st := newFakeStore()
+	m := startedWith(t, triageDeps(st), "a@x.com", "b@x.com")
+	m, save := send(t, m, press("t"), press("m"))
+	if m.unsavedVerdicts() != 1 {
+		t.Fatalf("in flight: %d", m.unsavedVerdicts())
+	}
+	m, _ = send(t, m, save())
+	if m.unsavedVerdicts() != 0 {
+		t.Fatalf("saved: %d", m.unsavedVerdicts())
+	}
+	st.err = errors.New("disk full")
+	m, save = send(t, m, press("j"), press("t"), press("b"))
+	m, _ = send(t, m, save())
+	if m.unsavedVerdicts() != 1 || !strings.Contains(m.message, "disk full") {
+		t.Fatalf("failed: %d %q", m.unsavedVerdicts(), m.message)
+	}
+}
+
+func TestVerdictFilterPicker(t *testing.T) {
+	st := newFakeStore(
+		triage.Triage{Subject: inv("a@x.com"), Verdict: store.VerdictMalicious},
+		triage.Triage{Subject: inv("c@x.com"), Verdict: store.VerdictUntriaged, Note: "look later"},
+	)
+	m := startedWith(t, triageDeps(st), "a@x.com", "b@x.com", "c@x.com")
+	open := func(m Model) Model {
+		t.Helper()
+		tm, cmd := m.openVerdictFilterPicker()
+		if cmd != nil || !tm.(Model).picker.open {
+			t.Fatal("filter picker did not open")
+		}
+		return tm.(Model)
+	}
+	m = open(m)
+	v := screen(m)
+	row := func(label string, n int) string { return fmt.Sprintf("%-26s %5d", label, n) }
+	for _, w := range []string{"Show flagged inviters with verdict", row("all verdicts", 3) + " (current)",
+		row("untriaged", 2), row("malicious (true positive)", 1), row("benign", 0)} {
+		if !strings.Contains(v, w) {
+			t.Fatalf("filter picker lacks %q:\n%s", w, v)
+		}
+	}
+	m, _ = send(t, m, press("m"))
+	if got := shownUPNs(m); m.picker.open || strings.Join(got, ",") != "a@x.com" || !strings.Contains(m.message, "verdict filter: malicious") {
+		t.Fatalf("m: %v %q", got, m.message)
+	}
+	m = open(m)
+	if !strings.Contains(screen(m), row("malicious (true positive)", 1)+" (current)") {
+		t.Fatalf("current filter not marked:\n%s", screen(m))
+	}
+	m, _ = send(t, m, press("g"), press("j"), press("enter")) // untriaged
+	if got := shownUPNs(m); strings.Join(got, ",") != "b@x.com,c@x.com" {
+		t.Fatalf("untriaged: %v", got)
+	}
+	m = open(m)
+	m, _ = send(t, m, press("a"))
+	if m.rows.Len() != 3 || !strings.Contains(m.message, "verdict filter off") {
+		t.Fatalf("a: %d rows %q", m.rows.Len(), m.message)
+	}
+	m = open(m)
+	if m, _ = send(t, m, press("esc")); m.picker.open || m.rows.Len() != 3 {
+		t.Fatal("esc changed the filter")
+	}
+}
+
+// TestTriageFeedShowsOtherSessionsLive: a change another session commits
+// through the shared store appears without a re-run, and a later save from
+// here expects its revision.
+func TestTriageFeedShowsOtherSessionsLive(t *testing.T) {
+	st := newFakeStore()
+	ctx, cancel := context.WithCancel(context.Background())
+	d := triageDeps(st)
+	d.Context = ctx
+	m := startedWith(t, d, "a@x.com", "b@x.com")
+	sub := m.triageFeed()
+	if sub == nil {
+		t.Fatal("no feed from a store that has one")
+	}
+	m, listen := m.onTriageFeed(sub().(triageFeedMsg))
+	bo := st.other(inv("b@x.com"), store.VerdictMalicious, "seen in two tenants", "bo")
+	m, listen = m.onTriageFeed(listen().(triageFeedMsg)) // the verdict
+	m, listen = m.onTriageFeed(listen().(triageFeedMsg)) // the note
+	if v := screen(m); !strings.Contains(v, "1/2 triaged") || !strings.Contains(v, "MAL ✎") {
+		t.Fatalf("feed change not shown:\n%s", v)
+	}
+	m, save := send(t, m, press("j"), press("t"), press("b"))
+	m, _ = send(t, m, save())
+	if c := st.lastCall(t); c.ExpectRev != bo.Seq || m.msgErr {
+		t.Fatalf("save after the feed: %+v %q", c, m.message)
+	}
+	// Our own save comes back through the feed too; it changes nothing.
+	m, listen = m.onTriageFeed(listen().(triageFeedMsg))
+	if got := m.current(inv("b@x.com")); got.Verdict != store.VerdictBenign || got.Note != "seen in two tenants" {
+		t.Fatalf("state %+v", got)
+	}
+	cancel()
+	m, next := m.onTriageFeed(listen().(triageFeedMsg))
+	if next != nil {
+		t.Fatal("a feed ended by the session's end resubscribed")
+	}
+	if m2, _ := m.onTriageFeed(triageFeedMsg{closed: true}); m2.tri.fetch != m.tri.fetch {
+		t.Fatal("re-read issued after the session ended")
+	}
 }

@@ -75,6 +75,9 @@ made by an older guesthunt to the current schema in place.`,
 			} else if err := report.WriteText(io.out, io.safe); err != nil {
 				return err
 			}
+			if loadErr == nil {
+				carryVerdicts(cmd.Context(), io.err, io.safe, st, report, args)
+			}
 			if loadErr != nil {
 				return usageError{loadErr}
 			}

@@ -129,26 +129,3 @@ func loadDemo(ctx context.Context, st *store.Store, seed int64) error {
 	}
 	return nil
 }
-
-// triageHome decides where the analyst's verdicts live and opens it: the case
-// file with --db; for raw exports, a case file in the user's state directory
-// for that set of inputs, so reopening the same exports brings them back.
-// It returns where that is for the header, and whether it survives a crash.
-func triageHome(ctx context.Context, ds *dataset, df dataFlags, paths []string) (location string, durable bool) {
-	switch {
-	case df.db != "" && ds.store.ReadOnly():
-		return df.db + " (opened read-only: verdicts are read, new ones cannot be saved)", false
-	case df.db != "":
-		return ds.store.TriagePath(), ds.store.TriageDurable()
-	case ds.demo:
-		return "not saved: demo tenant (use --db to keep verdicts)", false
-	}
-	path, err := store.StateCasePath(paths)
-	if err != nil {
-		return "not saved: " + err.Error(), false
-	}
-	if err := ds.store.AttachTriage(ctx, path); err != nil {
-		return "not saved: " + err.Error(), false
-	}
-	return ds.store.TriagePath(), ds.store.TriageDurable()
-}

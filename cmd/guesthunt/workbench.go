@@ -30,7 +30,7 @@ func runWorkbench(ctx context.Context, io streams, ds *dataset, df dataFlags, ar
 		Params:         p,
 		IsDark:         true,
 		Context:        ctx,
-		Triage:         ds.store,
+		Triage:         newVerdictStore(ds),
 		Analyst:        analystName(),
 		TriageLocation: location,
 		TriageDurable:  durable,

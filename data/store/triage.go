@@ -8,23 +8,15 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
-)
 
-// Limits on what one verdict may carry. They keep a pasted log dump or a
-// hostile value from bloating the case file; the UI should say so rather
-// than truncate silently.
-const (
-	MaxTriageNote    = 64 << 10 // bytes
-	MaxTriageKey     = 64 << 10 // bytes; keys come from the logs, which an attacker shapes
-	MaxTriageAnalyst = 1 << 10  // bytes
+	"github.com/guesthunt/guesthunt/data/triage"
 )
 
 // triageState is the Store's part of triage. It lives in Store (one field)
 // so that nothing about verdicts is package-level.
 type triageState struct {
-	// mu serialises verdict writes, so Seq follows commit order and "last
-	// write wins" means the last SetTriage to return. Readers hold it only
+	// mu serialises verdict writes, so Seq follows commit order and a
+	// compare-and-set sees every earlier commit. Readers hold it only
 	// to create the tables and read catalog.
 	mu      sync.Mutex
 	catalog string // attached database holding the triage tables; "" = the store's own
@@ -96,54 +88,61 @@ func (s *Store) triageTablesLocked(ctx context.Context, create bool) (cur, hist 
 	return cur, hist, true, nil
 }
 
-// validTriage checks what an analyst (or a hostile log value used as a key)
-// can put in a verdict. Strings must be valid UTF-8 because DuckDB's VARCHAR
-// refuses anything else; refusing here gives the analyst a clear message.
-func validTriage(t Triage) error {
-	switch t.Kind {
-	case SubjectInviter, SubjectEvent:
-	default:
-		return fmt.Errorf("unknown subject kind %q", t.Kind)
-	}
-	if t.Key == "" {
-		return errors.New("a verdict needs a subject (empty key)")
-	}
-	if _, err := ParseVerdict(string(t.Verdict)); err != nil {
-		return err
-	}
-	for _, f := range []struct {
-		name, val string
-		max       int
-	}{{"key", t.Key, MaxTriageKey}, {"note", t.Note, MaxTriageNote}, {"analyst", t.Analyst, MaxTriageAnalyst}} {
-		if len(f.val) > f.max {
-			return fmt.Errorf("%s is %d bytes, at most %d are kept", f.name, len(f.val), f.max)
-		}
-		if !utf8.ValidString(f.val) {
-			return fmt.Errorf("%s is not valid UTF-8", f.name)
-		}
-	}
-	return nil
-}
-
-// SetTriage records a verdict: it appends it to the history and makes it the
-// subject's current state, in one transaction. At is stamped with the current
-// UTC time unless set (either way kept to the microsecond, what the column
-// holds), Seq with the next number in this case file. It returns the stored
-// verdict only once the commit is durable: DuckDB fsyncs the write-ahead log
-// of a file database on every commit, so a verdict SetTriage returned survives
-// kill -9 and power loss. In memory (TriageDurable false) it survives nothing.
-//
-// Calls are serialised: among concurrent calls for one subject the last to
-// return wins, and every call is in the history.
+// SetTriage records a subject's whole state unconditionally: it appends it
+// to the history and makes it the current state, in one transaction. It is
+// for carrying verdicts over from another verdict file and for tests;
+// sessions save through SaveTriage (data/triage), which never overwrites a
+// change it has not seen. At is stamped with the current UTC time unless set
+// (either way kept to the microsecond, what the column holds), Seq with the
+// next number in this verdict file. It returns once the commit is durable:
+// DuckDB fsyncs the write-ahead log of a file database on every commit, so a
+// verdict it returned survives kill -9 and power loss. In memory
+// (TriageDurable false) it survives nothing.
 func (s *Store) SetTriage(ctx context.Context, t Triage) (Triage, error) {
-	if err := validTriage(t); err != nil {
+	if err := triage.Validate(t); err != nil {
 		return Triage{}, err
 	}
 	if t.At.IsZero() {
 		t.At = time.Now()
 	}
 	t.At = t.At.UTC().Truncate(time.Microsecond)
+	return s.writeTriage(ctx, func(*sql.Tx, string, int64) (Triage, error) { return t, nil })
+}
 
+// SaveTriage is triage.Backend's compare-and-set: it changes one field of a
+// subject if its revision (the Seq of its last change, 0 if none) is still
+// e.ExpectRev, else returns a *triage.ConflictError with the current state
+// and writes nothing. Durability as SetTriage.
+func (s *Store) SaveTriage(ctx context.Context, e triage.Edit) (Triage, error) {
+	if _, err := triage.Apply(triage.Untriaged(e.Subject), e, 1); err != nil {
+		return Triage{}, err // refuse a bad edit before creating any table
+	}
+	return s.writeTriage(ctx, func(tx *sql.Tx, cur string, seq int64) (Triage, error) {
+		now := triage.Untriaged(e.Subject)
+		rows, err := tx.QueryContext(ctx, `SELECT Kind, Key, Verdict, Note, Analyst, "At", Seq FROM `+cur+`
+			WHERE Kind = ? AND Key = ?`, string(e.Subject.Kind), e.Subject.Key)
+		if err != nil {
+			return Triage{}, err
+		}
+		list, err := scanTriages(rows)
+		if err != nil {
+			return Triage{}, err
+		}
+		if len(list) == 1 {
+			now = list[0]
+		}
+		if now.Seq != e.ExpectRev {
+			return Triage{}, &triage.ConflictError{Edit: e, Current: now}
+		}
+		return triage.Apply(now, e, seq)
+	})
+}
+
+// writeTriage runs one verdict write: under the store's verdict lock, in one
+// transaction, it numbers the change, asks next for the state to write
+// (given the current-state table and the new Seq), and writes it to the
+// history and the current state.
+func (s *Store) writeTriage(ctx context.Context, next func(tx *sql.Tx, cur string, seq int64) (Triage, error)) (Triage, error) {
 	s.triage.mu.Lock()
 	defer s.triage.mu.Unlock()
 	if s.ReadOnly() && s.triage.catalog == "" {
@@ -160,9 +159,19 @@ func (s *Store) SetTriage(ctx context.Context, t Triage) (Triage, error) {
 	defer tx.Rollback() // no-op after Commit
 	// max+1 is safe because the mutex admits one writer per Store, and DuckDB
 	// admits one process per file.
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(Seq), 0) + 1 FROM `+hist).Scan(&t.Seq); err != nil {
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(Seq), 0) + 1 FROM `+hist).Scan(&seq); err != nil {
 		return Triage{}, fmt.Errorf("save verdict: %w", err)
 	}
+	t, err := next(tx, cur, seq)
+	if err != nil {
+		var c *triage.ConflictError
+		if errors.As(err, &c) {
+			return Triage{}, err
+		}
+		return Triage{}, fmt.Errorf("save verdict: %w", err)
+	}
+	t.Seq = seq
 	args := []any{t.Seq, string(t.Kind), t.Key, string(t.Verdict), t.Note, t.Analyst, t.At}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO `+hist+` (Seq, Kind, Key, Verdict, Note, Analyst, "At") VALUES (?, ?, ?, ?, ?, ?, ?)`, args...); err != nil {
 		return Triage{}, fmt.Errorf("save verdict: %w", err)
@@ -227,7 +236,7 @@ func (s *Store) TriageProgress(ctx context.Context, inviters []string) (triaged,
 			continue
 		}
 		seen[upn] = true
-		if t, ok := all[Subject{SubjectInviter, upn}]; ok && t.Verdict != VerdictUntriaged {
+		if t, ok := all[Subject{Kind: SubjectInviter, Key: upn}]; ok && t.Verdict != VerdictUntriaged {
 			triaged++
 		}
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -8,27 +9,27 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
+
+	"github.com/guesthunt/guesthunt/data/triage"
 )
 
-// StateDirEnv overrides the state directory (tests, and analysts who want
-// verdicts kept somewhere else); verdict files go in its cases folder.
-const StateDirEnv = "GUESTHUNT_STATE_DIR"
+// StateDirEnv overrides the state directory (triage.StateDirEnv).
+const StateDirEnv = triage.StateDirEnv
 
 // triageAlias is the catalog name the attached verdict file gets.
 const triageAlias = "guesthunt_triage"
 
-// StateCasePath is where verdicts are kept for a run on raw export files
-// without --db: <state>/guesthunt/cases/<hash>.duckdb, where hash names the
-// set of inputs (absolute, cleaned, duplicates and order ignored), so opening
-// the same exports again finds the same verdicts. <state> is $GUESTHUNT_STATE_DIR
-// (which replaces <state>/guesthunt), else $XDG_STATE_HOME, else ~/.local/state
-// on Unix, or the user configuration folder on macOS and Windows.
-// Standard input cannot be recognised again, so "-" is an error, as is no
-// input at all (the demo). The path is only computed; AttachTriage creates it.
-func StateCasePath(inputs []string) (string, error) {
+// importAlias is the catalog name a verdict file being carried over gets.
+const importAlias = "guesthunt_triage_import"
+
+// PathKeyedCasePath is where guesthunt before content keys kept the verdicts
+// of a run on raw export files: <state>/cases/<hash>.duckdb, the hash naming
+// the set of input paths (absolute, cleaned, duplicates and order ignored).
+// It is read only to carry those verdicts over to the content-keyed file
+// (triage.StatePath); nothing is written there any more.
+func PathKeyedCasePath(inputs []string) (string, error) {
 	if len(inputs) == 0 {
 		return "", errors.New("no input files to keep verdicts for: use --db to keep verdicts")
 	}
@@ -50,43 +51,20 @@ func StateCasePath(inputs []string) (string, error) {
 	abs = slices.Compact(abs)
 	// NUL cannot occur in a path, so it separates them unambiguously.
 	sum := sha256.Sum256([]byte(strings.Join(abs, "\x00")))
-	dir, err := stateDir()
+	dir, err := triage.StateDir()
 	if err != nil {
 		return "", err
 	}
 	return filepath.Join(dir, "cases", hex.EncodeToString(sum[:16])+".duckdb"), nil
 }
 
-// stateDir is guesthunt's own state folder.
-func stateDir() (string, error) {
-	if d := os.Getenv(StateDirEnv); d != "" {
-		return filepath.Abs(d)
-	}
-	// The XDG spec says a relative XDG_STATE_HOME is invalid and to be ignored.
-	if d := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(d) {
-		return filepath.Join(d, "guesthunt"), nil
-	}
-	switch runtime.GOOS {
-	case "windows", "darwin", "ios", "plan9":
-		d, err := os.UserConfigDir()
-		if err != nil {
-			return "", fmt.Errorf("no state directory (set %s or use --db): %w", StateDirEnv, err)
-		}
-		return filepath.Join(d, "guesthunt"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("no state directory (set %s or use --db): %w", StateDirEnv, err)
-	}
-	return filepath.Join(home, ".local", "state", "guesthunt"), nil
-}
-
 // AttachTriage keeps this store's verdicts in the DuckDB file at path
 // (created, with its folder, if missing) instead of in the store's own
 // database: an in-memory store loaded from raw files keeps its verdicts in
-// StateCasePath(inputs) this way. Call it once, before any triage call. The
-// file is locked by DuckDB while attached, so a second guesthunt process on
-// the same inputs gets an error here and should say verdicts are unavailable.
+// the content-keyed file (triage.StatePath) this way. Call it once, before
+// any triage call. DuckDB locks the file while attached, so a second
+// guesthunt process on the same inputs gets an error naming the holder's PID
+// here; its verdicts then stay in memory (TriageDurable false).
 func (s *Store) AttachTriage(ctx context.Context, path string) error {
 	if path == "" {
 		return errors.New("attach verdicts: empty path")
@@ -140,3 +118,82 @@ func (s *Store) TriagePath() string {
 // TriageDurable says whether verdicts survive the process: false for an
 // in-memory store with no verdict file attached, which the UI must show.
 func (s *Store) TriageDurable() bool { return s.TriagePath() != "" }
+
+// ImportTriages carries verdicts over from the verdict file at path (a raw
+// export session's, triage.StatePath) into this store's: every subject
+// triaged there and not here gets its state from there, analyst and time
+// kept, with a new Seq; a subject already triaged here keeps its state
+// (kept counts them). A missing file imports nothing. The file is attached
+// read-only, so it fails while a workbench holds it (DuckDB: one writer
+// process or many readers).
+func (s *Store) ImportTriages(ctx context.Context, path string) (imported, kept int, err error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return 0, 0, err
+	}
+	if _, err := os.Stat(abs); errors.Is(err, os.ErrNotExist) {
+		return 0, 0, nil
+	}
+	from, err := readTriageFile(ctx, s, abs)
+	if err != nil {
+		return 0, 0, fmt.Errorf("read verdicts from %s: %w", abs, err)
+	}
+	here, err := s.Triages(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	// In Seq order, so the carried-over states keep their relative order.
+	slices.SortFunc(from, func(a, b Triage) int { return cmp.Compare(a.Seq, b.Seq) })
+	for _, t := range from {
+		if _, ok := here[t.Subject]; ok {
+			kept++
+			continue
+		}
+		if _, err := s.SetTriage(ctx, t); err != nil {
+			return imported, kept, fmt.Errorf("carry verdict over: %w", err)
+		}
+		imported++
+	}
+	return imported, kept, nil
+}
+
+// readTriageFile reads the current states held in the verdict file at abs,
+// attached read-only on one connection and detached again.
+func readTriageFile(ctx context.Context, s *Store, abs string) ([]Triage, error) {
+	lit, err := quoteLiteral(abs)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `ATTACH `+lit+` AS `+quoteIdent(importAlias)+` (READ_ONLY)`); err != nil {
+		return nil, err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `DETACH `+quoteIdent(importAlias))
+	var n int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables()
+		WHERE database_name = ? AND schema_name = 'main' AND table_name = '_Triage'`, importAlias).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, nil // a file made before its first verdict
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT Kind, Key, Verdict, Note, Analyst, "At", Seq FROM `+quoteIdent(importAlias)+`.main._Triage`)
+	if err != nil {
+		return nil, err
+	}
+	list, err := scanTriages(rows)
+	if err != nil {
+		return nil, err
+	}
+	// The file is another program's output: refuse what a save would refuse.
+	for _, t := range list {
+		if err := triage.Validate(t); err != nil {
+			return nil, fmt.Errorf("verdict on %s %q: %w", t.Kind, t.Key, err)
+		}
+	}
+	return list, nil
+}

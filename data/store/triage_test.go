@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data/triage"
 )
 
 func mustSetTriage(t *testing.T, s *Store, tr Triage) Triage {
@@ -29,8 +31,8 @@ func mustTriages(t *testing.T, s *Store) map[Subject]Triage {
 }
 
 var (
-	alice = Subject{SubjectInviter, "alice@contoso.com"}
-	evt   = Subject{SubjectEvent, "Invited Users_c0ffee00-0000-4000-8000-000000000001_ABCDE_1001"}
+	alice = Subject{Kind: SubjectInviter, Key: "alice@contoso.com"}
+	evt   = Subject{Kind: SubjectEvent, Key: "Invited Users_c0ffee00-0000-4000-8000-000000000001_ABCDE_1001"}
 )
 
 func TestTriageRoundTripCaseFile(t *testing.T) {
@@ -66,7 +68,7 @@ func TestTriageRoundTripCaseFile(t *testing.T) {
 
 func TestTriageRoundTripAttachedStateFile(t *testing.T) {
 	t.Setenv(StateDirEnv, t.TempDir())
-	path, err := StateCasePath([]string{"testdata/load/sentinel-sample.ndjson"})
+	path, err := PathKeyedCasePath([]string{"testdata/load/sentinel-sample.ndjson"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,8 +146,8 @@ func TestTriageConcurrentWriters(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for u := range updates {
-				subj := Subject{SubjectInviter, fmt.Sprintf("user%d@contoso.com", (w+u)%subjects)}
-				tr, err := s.SetTriage(context.Background(), Triage{Subject: subj, Verdict: Verdicts[(w*u)%len(Verdicts)],
+				subj := Subject{Kind: SubjectInviter, Key: fmt.Sprintf("user%d@contoso.com", (w+u)%subjects)}
+				tr, err := s.SetTriage(context.Background(), Triage{Subject: subj, Verdict: triage.AllVerdicts()[(w*u)%5],
 					Note: fmt.Sprintf("w%d u%d", w, u), Analyst: fmt.Sprintf("ssh-%d", w)})
 				if err != nil {
 					errs <- err
@@ -210,12 +212,12 @@ func TestTriageHostileNotesByteExact(t *testing.T) {
 		strings.Repeat("é", MaxTriageNote/2),
 	}
 	for i, note := range notes {
-		subj := Subject{SubjectEvent, fmt.Sprintf("k%d\u202e\x1b", i)}
+		subj := Subject{Kind: SubjectEvent, Key: fmt.Sprintf("k%d\u202e\x1b", i)}
 		mustSetTriage(t, s, Triage{Subject: subj, Verdict: VerdictSuspicious, Note: note, Analyst: "ana\x1b[31m"})
 	}
 	got := mustTriages(t, s)
 	for i, note := range notes {
-		tr := got[Subject{SubjectEvent, fmt.Sprintf("k%d\u202e\x1b", i)}]
+		tr := got[Subject{Kind: SubjectEvent, Key: fmt.Sprintf("k%d\u202e\x1b", i)}]
 		if tr.Note != note || tr.Analyst != "ana\x1b[31m" {
 			t.Errorf("note %d: got %q (%d bytes), want %q (%d bytes)", i, trunc(tr.Note), len(tr.Note), trunc(note), len(note))
 		}
@@ -232,8 +234,8 @@ func trunc(s string) string {
 func TestTriageRejectsInvalid(t *testing.T) {
 	s := openTestStore(t, "")
 	for name, tr := range map[string]Triage{
-		"empty key":     {Subject: Subject{SubjectInviter, ""}, Verdict: VerdictBenign},
-		"bad kind":      {Subject: Subject{"row", "3"}, Verdict: VerdictBenign},
+		"empty key":     {Subject: Subject{Kind: SubjectInviter, Key: ""}, Verdict: VerdictBenign},
+		"bad kind":      {Subject: Subject{Kind: "row", Key: "3"}, Verdict: VerdictBenign},
 		"bad verdict":   {Subject: alice, Verdict: "maybe"},
 		"empty verdict": {Subject: alice},
 		"long note":     {Subject: alice, Verdict: VerdictBenign, Note: strings.Repeat("x", MaxTriageNote+1)},
@@ -275,7 +277,7 @@ func TestTriageSetCost(t *testing.T) {
 	const n = 100
 	start := time.Now()
 	for i := range n {
-		mustSetTriage(t, s, Triage{Subject: Subject{SubjectInviter, fmt.Sprint(i % 10)}, Verdict: VerdictBenign, Note: "x"})
+		mustSetTriage(t, s, Triage{Subject: Subject{Kind: SubjectInviter, Key: fmt.Sprint(i % 10)}, Verdict: VerdictBenign, Note: "x"})
 	}
 	t.Logf("SetTriage on a case file: %v each (%d sequential calls)", time.Since(start)/n, n)
 }
