@@ -50,6 +50,6 @@ func openKeyInput(in io.Reader, args []string) (io.Reader, func(), error) {
 	if chooseKeySource(stdinTerminal, carriesData, err == nil) == keysFromTTY {
 		return tty, func() { tty.Close() }, nil
 	}
-	return nil, func() {}, usageError{fmt.Errorf("%w (standard input is not one and /dev/tty cannot be opened: %v); "+
+	return nil, func() {}, usageError{fmt.Errorf("%w (standard input carries the data or is not one, and /dev/tty cannot be opened: %v); "+
 		"print the hunt instead with: guesthunt hunt ...", errNoTerminal, err)}
 }
