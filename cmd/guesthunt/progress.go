@@ -103,13 +103,28 @@ const (
 	hintElapsed = 5 * time.Second
 )
 
+// bigLoad says whether a load of raw exports was big or slow enough to be
+// worth keeping in a case file.
+func bigLoad(rep store.LoadReport) bool {
+	return rep.Totals().Loaded > hintEvents || rep.Elapsed > hintElapsed
+}
+
+// reopenStatus is the tip of reopenTip on one line, for the workbench's
+// status line; "" after a small load.
+func reopenStatus(rep store.LoadReport) string {
+	if !bigLoad(rep) {
+		return ""
+	}
+	return "tip: guesthunt load PATH... --db case.duckdb once, then guesthunt --db case.duckdb reopens in under a second"
+}
+
 // reopenTip suggests a case file after a big or slow load of raw exports,
 // "" after a small one.
 func reopenTip(rep store.LoadReport) string {
-	loaded := rep.Totals().Loaded
-	if loaded <= hintEvents && rep.Elapsed <= hintElapsed {
+	if !bigLoad(rep) {
 		return ""
 	}
+	loaded := rep.Totals().Loaded
 	return fmt.Sprintf("tip: loading %s events took %s. Keep them in a case file once:\n"+
 		"  guesthunt load PATH... --db case.duckdb\n"+
 		"then  guesthunt --db case.duckdb  (or hunt, report, sql with --db case.duckdb) opens it in under a second\n",

@@ -119,13 +119,16 @@ func TestHuntPrintsNoProgressWhenPiped(t *testing.T) {
 
 func TestReopenTip(t *testing.T) {
 	small := store.LoadReport{Files: []store.FileReport{{Loaded: 5000}}, Elapsed: time.Second}
-	if reopenTip(small) != "" {
+	if reopenTip(small) != "" || reopenStatus(small) != "" {
 		t.Fatal("a tip after a small quick load")
 	}
 	for _, rep := range []store.LoadReport{
 		{Files: []store.FileReport{{Loaded: 60_000}, {Loaded: 60_000}}, Elapsed: time.Second},
 		{Files: []store.FileReport{{Loaded: 10}}, Elapsed: 6 * time.Second},
 	} {
+		if status := reopenStatus(rep); strings.Contains(status, "\n") || !strings.Contains(status, "--db case.duckdb") {
+			t.Fatalf("status tip %q", status)
+		}
 		tip := reopenTip(rep)
 		for _, want := range []string{"tip:", "guesthunt load PATH... --db case.duckdb", "guesthunt --db case.duckdb"} {
 			if !strings.Contains(tip, want) {
