@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -59,7 +60,7 @@ made by an older guesthunt to the current schema in place.`,
 				fmt.Fprintf(io.err, "%s: current schema, %d events from %d files; nothing loaded\n", io.safe(df.db), sum.Events, sum.Files)
 				return nil
 			}
-			report, loadErr := st.Load(cmd.Context(), args, opt)
+			report, loadErr := loadWithProgress(cmd.Context(), io, st, args, opt)
 			if format == "json" {
 				// Paths and reasons may quote the data: hostile runes as
 				// \u escapes (textsafe), as in every JSON output.
@@ -90,4 +91,13 @@ made by an older guesthunt to the current schema in place.`,
 	addDataFlags(cmd, &df)
 	cmd.Flags().StringVar(&format, "format", "text", "report format: text or json")
 	return cmd
+}
+
+// loadWithProgress loads into st, drawing the load's progress on stderr
+// when it is a terminal.
+func loadWithProgress(ctx context.Context, io streams, st *store.Store, paths []string, opt store.LoadOptions) (store.LoadReport, error) {
+	progress, erase := stderrProgress(io)
+	opt.Progress = progress
+	defer erase()
+	return st.Load(ctx, paths, opt)
 }

@@ -45,16 +45,33 @@ type dataset struct {
 }
 
 // openDataset opens the store and loads paths into it, reporting the load on
-// stderr. It is a usage error when nothing at all could be loaded.
+// stderr (its progress too, when stderr is a terminal). It is a usage error
+// when nothing at all could be loaded.
 //
 // A case file (--db) is only read: it is opened read-only, or, for the
 // workbench (verdicts true), read-write only to save verdicts when the file
 // can be written. Adding exports to it is "guesthunt load"'s job.
 func openDataset(ctx context.Context, io streams, df dataFlags, paths []string, verdicts bool) (*dataset, error) {
+	progress, erase := stderrProgress(io)
+	return openDatasetWith(ctx, io, df, paths, verdicts, loadHooks{progress: progress, erase: erase, report: true})
+}
+
+// loadHooks say how a dataset's load is shown: progress receives its
+// snapshots (nil: none), erase runs once it is over, and report prints the
+// load report and, after a big load, the tip to keep a case file on stderr.
+// The workbench shows those itself (open_async.go).
+type loadHooks struct {
+	progress func(store.LoadProgress)
+	erase    func()
+	report   bool
+}
+
+func openDatasetWith(ctx context.Context, io streams, df dataFlags, paths []string, verdicts bool, hooks loadHooks) (*dataset, error) {
 	opt, err := df.loadOptions(io.in)
 	if err != nil {
 		return nil, err
 	}
+	opt.Progress = hooks.progress
 	if df.db != "" && len(paths) > 0 {
 		return nil, usagef("--db %s is only read here; add exports to it with: guesthunt load PATH... --db %s", df.db, df.db)
 	}
@@ -78,7 +95,15 @@ func openDataset(ctx context.Context, io streams, df dataFlags, paths []string, 
 	switch {
 	case len(paths) > 0:
 		ds.report, err = st.Load(ctx, paths, opt)
-		ds.report.WriteText(io.err, io.safe)
+		if hooks.erase != nil {
+			hooks.erase()
+		}
+		if hooks.report {
+			ds.report.WriteText(io.err, io.safe)
+			if err == nil {
+				fmt.Fprint(io.err, reopenTip(ds.report))
+			}
+		}
 		if err != nil {
 			st.Close()
 			if errors.Is(err, store.ErrStrict) {

@@ -40,7 +40,13 @@ func runWorkbench(ctx context.Context, io streams, ds *dataset, df dataFlags, ar
 	})
 	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(io.out), tea.WithEnvironment(os.Environ())}
 	if io.in != nil {
-		opts = append(opts, tea.WithInput(io.in))
+		// Standard input may have carried the data: keys then come from /dev/tty (tty.go).
+		keys, closeKeys, err := openKeyInput(io.in, args)
+		if err != nil {
+			return err
+		}
+		defer closeKeys()
+		opts = append(opts, tea.WithInput(keys))
 	}
 	_, err = tea.NewProgram(m, opts...).Run()
 	if ctx.Err() != nil {

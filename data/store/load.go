@@ -26,6 +26,13 @@ type LoadOptions struct {
 	// message saying how to export it in UTC. Headers that name UTC or an
 	// offset ("[UTC+02:00]") are read as they say, whatever this is.
 	TimeZone *time.Location
+	// Progress, when set, receives snapshots of the load (progress.go): the
+	// first at once, then at most one per ProgressEvery (default
+	// DefaultProgressEvery), the last with Done set before Load returns. It
+	// is called from one goroutine, never concurrently, and must return
+	// quickly; the load does not wait for it between updates.
+	Progress      func(LoadProgress)
+	ProgressEvery time.Duration
 }
 
 // ErrStrict is wrapped by the error a strict load stops with.
@@ -38,6 +45,8 @@ var ErrStrict = errors.New("strict load stopped")
 func (s *Store) Load(ctx context.Context, paths []string, opt LoadOptions) (LoadReport, error) {
 	start := time.Now()
 	var report LoadReport
+	tr := newProgressTracker(opt.Progress, opt.ProgressEvery)
+	defer tr.finish()
 	s.loadMu.Lock()
 	repaired, err := s.repairInterrupted(ctx)
 	s.loadMu.Unlock()
@@ -45,17 +54,19 @@ func (s *Store) Load(ctx context.Context, paths []string, opt LoadOptions) (Load
 		return report, fmt.Errorf("set aside an interrupted load: %w", err)
 	}
 	report.Repaired = repaired
-	inputs, problems := s.expandInputs(paths, opt.Stdin)
+	inputs, problems := s.expandInputs(paths, tr.stdin(paths, opt.Stdin))
 	report.Files = append(report.Files, problems...)
 	if opt.Strict && len(problems) > 0 {
 		report.Elapsed = time.Since(start)
 		return report, fmt.Errorf("%w: %s: %s", ErrStrict, problems[0].Path, problems[0].Error)
 	}
-	for _, in := range inputs {
+	sizes := tr.sizes(inputs)
+	for i, in := range inputs {
 		if err := ctx.Err(); err != nil {
 			return report, err
 		}
-		fr, err := s.loadFile(ctx, in, opt)
+		tr.beginFile(i+1, in.display, sizes[i])
+		fr, err := s.loadFile(ctx, in, opt, tr)
 		report.Files = append(report.Files, fr)
 		if err != nil {
 			report.Elapsed = time.Since(start)
@@ -80,7 +91,7 @@ type sourceFile struct {
 	display string // as the analyst named it ("-" for standard input)
 }
 
-func (s *Store) loadFile(ctx context.Context, in sourceFile, opt LoadOptions) (FileReport, error) {
+func (s *Store) loadFile(ctx context.Context, in sourceFile, opt LoadOptions, tr *progressTracker) (FileReport, error) {
 	start := time.Now()
 	fr := FileReport{Path: in.display}
 	info, err := os.Stat(in.path)
@@ -100,7 +111,7 @@ func (s *Store) loadFile(ctx context.Context, in sourceFile, opt LoadOptions) (F
 
 	src := sourceRow{path: in.path, display: in.display, format: format, compressed: compressed, size: info.Size()}
 	if nativeFormat(format) && !utf16 { // DuckDB reads UTF-8 only
-		ok, err := s.loadNative(ctx, src, &fr)
+		ok, err := s.loadNative(ctx, src, &fr, tr)
 		if err != nil {
 			return fr, err
 		}
@@ -110,8 +121,9 @@ func (s *Store) loadFile(ctx context.Context, in sourceFile, opt LoadOptions) (F
 		}
 		// DuckDB refused the file or some record in it: read it again record by
 		// record so every bad record is named and the good ones still load.
+		tr.rereadFile()
 	}
-	if err := s.loadStreamed(ctx, src, opt, &fr); err != nil {
+	if err := s.loadStreamed(ctx, src, opt, &fr, tr); err != nil {
 		return fr, err
 	}
 	fr.Elapsed = time.Since(start)
@@ -153,6 +165,13 @@ func sniffFile(path string) (format formats.Format, compressed, utf16 bool, err 
 // openRecords opens a file's record stream in its format.
 // tz is the load's TimeZone (see LoadOptions).
 func (s *Store) openRecords(ctx context.Context, path string, format formats.Format, tz *time.Location) (formats.RecordReader, io.Closer, error) {
+	return s.openRecordsCounted(ctx, path, format, tz, nil)
+}
+
+// openRecordsCounted is openRecords with the file's bytes (as stored, before
+// decompression) counted by tr as they are read.
+func (s *Store) openRecordsCounted(ctx context.Context, path string, format formats.Format, tz *time.Location,
+	tr *progressTracker) (formats.RecordReader, io.Closer, error) {
 	if format == formats.FormatParquet {
 		return newParquetReader(ctx, s.db, path)
 	}
@@ -160,7 +179,7 @@ func (s *Store) openRecords(ctx context.Context, path string, format formats.For
 	if err != nil {
 		return nil, nil, err
 	}
-	r, _, err := formats.Decompress(f)
+	r, _, err := formats.Decompress(tr.reader(f))
 	if err != nil {
 		f.Close()
 		return nil, nil, err
@@ -192,9 +211,24 @@ type sourceRow struct {
 //
 // Rows get their final rowids only at commit (inside the transaction DuckDB
 // numbers them locally), so everything keyed by rowid happens afterwards.
+//
+// With tr set, DuckDB's own progress on the insert is the file's byte
+// estimate (progress_duckdb.go), which is why it runs on a connection of
+// its own.
 func (s *Store) insertEvents(ctx context.Context, src *sourceRow, insertSQL func(sourceID int64) string,
-	accept func(tx *sql.Tx) (bool, error)) (ok bool, err error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	accept func(tx *sql.Tx) (bool, error), tr *progressTracker) (ok bool, err error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close()
+	var poll func() (float64, bool)
+	if tr != nil && insertSQL != nil {
+		var reset func()
+		poll, reset = queryProgress(ctx, conn)
+		defer reset() // after the transaction ends (deferred calls run last first)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return false, err
 	}
@@ -215,7 +249,10 @@ func (s *Store) insertEvents(ctx context.Context, src *sourceRow, insertSQL func
 		return false, err
 	}
 	if insertSQL != nil {
-		if _, err := tx.ExecContext(ctx, insertSQL(src.id)); err != nil {
+		unwatch := tr.watch(poll)
+		_, err := tx.ExecContext(ctx, insertSQL(src.id))
+		unwatch()
+		if err != nil {
 			if ctx.Err() != nil {
 				return false, ctx.Err()
 			}

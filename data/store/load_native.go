@@ -21,7 +21,7 @@ func nativeFormat(f formats.Format) bool {
 // loadNative loads a file with DuckDB's reader in one statement. It reports
 // ok=false (and leaves nothing behind) when DuckDB refuses the file or any
 // record lacks a usable TimeGenerated; the caller then streams the file.
-func (s *Store) loadNative(ctx context.Context, src sourceRow, fr *FileReport) (ok bool, err error) {
+func (s *Store) loadNative(ctx context.Context, src sourceRow, fr *FileReport, tr *progressTracker) (ok bool, err error) {
 	if strings.ContainsRune(src.path, 0) {
 		return false, nil
 	}
@@ -37,7 +37,7 @@ func (s *Store) loadNative(ctx context.Context, src sourceRow, fr *FileReport) (
 		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM _Events WHERE _SourceId = ? AND TimeGenerated IS NULL`, src.id).
 			Scan(&missingTime)
 		return missingTime == 0, err
-	})
+	}, tr)
 	var refused *insertError
 	if errors.As(err, &refused) {
 		return false, nil
@@ -45,6 +45,8 @@ func (s *Store) loadNative(ctx context.Context, src sourceRow, fr *FileReport) (
 	if err != nil || !ok {
 		return false, err
 	}
+	tr.setRecords(src.records)
+	tr.phase(PhaseSettling)
 	if err := s.finishSource(ctx, src, nil, fr); err != nil {
 		s.abandonSource(src, err)
 		return false, err

@@ -15,14 +15,14 @@ import (
 // loadStreamed reads a file record by record with its Go reader, writes the
 // records as canonical NDJSON to a temp file (one line per record, rejected
 // ones as "{}" so that line N is still record N), and loads that with DuckDB.
-func (s *Store) loadStreamed(ctx context.Context, src sourceRow, opt LoadOptions, fr *FileReport) error {
-	rr, closer, err := s.openRecords(ctx, src.path, src.format, opt.TimeZone)
+func (s *Store) loadStreamed(ctx context.Context, src sourceRow, opt LoadOptions, fr *FileReport, tr *progressTracker) error {
+	rr, closer, err := s.openRecordsCounted(ctx, src.path, src.format, opt.TimeZone, tr)
 	if err != nil {
 		fr.Error = err.Error()
 		return nil
 	}
 	defer closer.Close()
-	return s.loadRecordStream(ctx, src, rr, fr, opt.Strict)
+	return s.loadRecordStream(ctx, src, rr, fr, opt.Strict, tr)
 }
 
 // LoadRecords loads records held in memory as if they were a file called
@@ -32,7 +32,7 @@ func (s *Store) LoadRecords(ctx context.Context, name string, recs []data.Record
 	defer s.loadMu.Unlock()
 	fr := FileReport{Path: name, Format: "records"}
 	src := sourceRow{path: name, display: name, format: "records"}
-	err := s.loadRecordStream(ctx, src, &sliceReader{recs: recs}, &fr, false)
+	err := s.loadRecordStream(ctx, src, &sliceReader{recs: recs}, &fr, false, nil)
 	return fr, err
 }
 
@@ -63,7 +63,10 @@ type rejection struct {
 
 // With strict set, a file with any rejected record or read error is not
 // loaded at all.
-func (s *Store) loadRecordStream(ctx context.Context, src sourceRow, rr formats.RecordReader, fr *FileReport, strict bool) error {
+//
+// tr (nil for none) counts the records as they are read.
+func (s *Store) loadRecordStream(ctx context.Context, src sourceRow, rr formats.RecordReader, fr *FileReport, strict bool,
+	tr *progressTracker) error {
 	tmp, err := os.CreateTemp("", "guesthunt-*.ndjson")
 	if err != nil {
 		return err
@@ -86,6 +89,7 @@ func (s *Store) loadRecordStream(ctx context.Context, src sourceRow, rr formats.
 		var skip *formats.SkipError
 		if errors.As(err, &recErr) || errors.As(err, &skip) {
 			ordinal++
+			tr.record()
 			rj := rejection{ordinal: ordinal}
 			if skip != nil {
 				rj.line, rj.skipped = skip.Line, skip.Kind
@@ -107,6 +111,7 @@ func (s *Store) loadRecordStream(ctx context.Context, src sourceRow, rr formats.
 			break
 		}
 		ordinal++
+		tr.record()
 		if raw.Ordinal > 0 && raw.Ordinal != ordinal {
 			return fmt.Errorf("%s: reader skipped from record %d to %d", src.display, ordinal, raw.Ordinal)
 		}
@@ -130,6 +135,7 @@ func (s *Store) loadRecordStream(ctx context.Context, src sourceRow, rr formats.
 		}
 		return nil
 	}
+	tr.phase(PhaseStoring)
 	src.via = "go"
 	var insertSQL func(int64) string
 	if ordinal > 0 {
@@ -137,7 +143,7 @@ func (s *Store) loadRecordStream(ctx context.Context, src sourceRow, rr formats.
 			"read_json(%s, format='newline_delimited', records=true, columns=%s, maximum_object_size=67108864) r",
 			sqlString(tmp.Name()), jsonColumnsArg()))
 	}
-	if _, err := s.insertEvents(ctx, &src, insertSQL, nil); err != nil {
+	if _, err := s.insertEvents(ctx, &src, insertSQL, nil, nil); err != nil {
 		return fmt.Errorf("%s: load records: %w", src.display, err)
 	}
 	if src.records != ordinal {
@@ -145,6 +151,7 @@ func (s *Store) loadRecordStream(ctx context.Context, src sourceRow, rr formats.
 		s.abandonSource(src, err)
 		return err
 	}
+	tr.phase(PhaseSettling)
 	if err := s.finishSource(ctx, src, rejected, fr); err != nil {
 		s.abandonSource(src, err)
 		return err
