@@ -41,6 +41,10 @@ type Deps struct {
 	KQL KQLFunc
 	// ExportDir is where e offers to write reports (the working directory).
 	ExportDir string
+	// Load, when set, is the data being loaded in the background: each call
+	// is a command that yields the next store.LoadProgress or, at the end,
+	// an OpenedMsg. Engine, Store and the verdict store then come from it.
+	Load func() tea.Cmd
 	// Export writes the report and returns the path written; nil disables e.
 	Export ExportFunc
 }
@@ -99,6 +103,12 @@ type Model struct {
 	message string
 	msgErr  bool
 
+	opening  bool        // Deps.Load's data is not in yet
+	loadView LoadingView // its progress
+	openErr  string      // why nothing could be loaded
+	// report is the load's outcome (the L page); nil when not known.
+	report *store.LoadReport
+
 	tri       triageState
 	picker    verdictPicker
 	noteFor   store.Subject // what the note prompt edits
@@ -129,11 +139,15 @@ func New(deps Deps) Model {
 	m.guests = table.New(guestColumns(), m.keys.Table(), m.styles.Table)
 	m.guests.SetEmptyText("no inviter selected")
 	m.guests.Blur()
+	m.opening = deps.Load != nil
 	return m
 }
 
 // Init asks the terminal for its background and starts the first run.
 func (m Model) Init() tea.Cmd {
+	if m.opening {
+		return tea.Batch(tea.RequestBackgroundColor, m.deps.Load())
+	}
 	// Init has a value receiver: the sequence numbers it issues must match
 	// those the model will expect, so the first requests are numbered here
 	// and in the model identically (1 and 2).
@@ -149,7 +163,7 @@ func (m Model) Init() tea.Cmd {
 // The first run and sensitivity requests are issued by Init with fixed
 // sequence numbers; a fresh model expects exactly those.
 func (m *Model) expectInitial() {
-	if m.req.seq == 0 {
+	if m.req.seq == 0 && !m.opening && m.openErr == "" {
 		m.req.seq, m.req.run, m.req.sens = 2, 1, 2
 		m.sensFor = m.params
 		m.runBusy, m.sensBusy = true, true
@@ -222,6 +236,10 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.fetchTriages()
 		}
 		return m, nil
+	case store.LoadProgress:
+		return m.onLoadProgress(msg)
+	case OpenedMsg:
+		return m.onOpened(msg)
 	case triageFeedMsg:
 		return m.onTriageFeed(msg)
 	case triagesMsg:

@@ -53,15 +53,22 @@ func Header(h HeaderInfo, st Styles, width int) string {
 	if d.Demo {
 		line1 += " " + st.Demo.Render(" DEMO ")
 	}
-	line1 += "  " + st.Value.Render(filesLabel(d.Files)) +
-		st.Dim.Render(" · ") + st.Value.Render(thousands(d.Events)+" events")
+	line1 += "  " + st.Value.Render(filesLabel(d.Files)) + st.Dim.Render(" · ")
+	if d.Loading {
+		line1 += st.Dim.Render("loading…")
+	} else {
+		line1 += st.Value.Render(thousands(d.Events) + " events")
+	}
 	if !d.From.IsZero() {
 		line1 += st.Dim.Render(" · ") + st.Value.Render(d.From.UTC().Format(kustoTime)+" → "+d.To.UTC().Format(kustoTime))
 	}
 
 	p := h.Params
 	asOf := p.AsOf.UTC().Format(kustoTime)
-	if p.AsOfNote != "" {
+	switch {
+	case d.Loading && p.AsOf.IsZero():
+		asOf = safe.Text(p.AsOfNote) + ", once loaded"
+	case p.AsOfNote != "":
 		asOf += " (" + safe.Text(p.AsOfNote) + ")"
 	}
 	// Most important first: a narrow terminal cuts from the right.
@@ -76,7 +83,10 @@ func Header(h HeaderInfo, st Styles, width int) string {
 	line2 += st.Label.Render("  as of ") + st.Value.Render(asOf)
 
 	lines := []string{line1, line2}
-	if h.Triage != nil {
+	switch {
+	case d.Loading:
+		lines = append(lines, st.Label.Render("verdicts ")+st.Dim.Render("read once the data is in"))
+	case h.Triage != nil:
 		lines = append(lines, triageLine(*h.Triage, st))
 	}
 	var warnings []string

@@ -15,6 +15,13 @@ func HelpView(page string, sections []HelpSection, st Styles, width, height int)
 	if width <= 0 || height <= 0 {
 		return ""
 	}
+	out, _ := helpPacked(page, sections, st, width, height)
+	return clip(out, width, height)
+}
+
+// helpPacked lays the sections out side by side for width x height, and
+// says whether that shows everything uncut.
+func helpPacked(page string, sections []HelpSection, st Styles, width, height int) (string, bool) {
 	title := st.HelpTitle.Render("guesthunt keys") + st.Dim.Render(" · "+page+" page  (esc, q or ? to close)")
 	body := height - 2 // title and blank line
 	var cols [][]string
@@ -48,7 +55,7 @@ func HelpView(page string, sections []HelpSection, st Styles, width, height int)
 			out = c
 		}
 	}
-	return clip(out, width, height)
+	return out, lipgloss.Width(out) <= width && lipgloss.Height(out) <= height
 }
 
 // compactHelp lays every help line out column by column, height lines a

@@ -92,13 +92,14 @@ func TestKeysMatchRealPresses(t *testing.T) {
 }
 
 func TestHelpScreenShowsEveryBinding(t *testing.T) {
+	// At 80x20 the page's body is 15 lines: what does not fit is scrolled
+	// to, never cut off.
 	k := NewKeyMap()
-	out := HelpView("main", k.Sections(), NewStyles(true, false), 80, 20)
-	plain := ansi.Strip(out)
-	lines := strings.Split(plain, "\n")
-	if len(lines) > 20 {
-		t.Fatalf("help is %d lines at 80x20", len(lines))
+	lines := helpLines("main", k.Sections(), NewStyles(true, false), 80, 15)
+	for i := range lines {
+		lines[i] = ansi.Strip(lines[i])
 	}
+	plain := strings.Join(lines, "\n")
 	for i, l := range lines {
 		if w := ansi.StringWidth(l); w > 80 {
 			t.Fatalf("help line %d is %d wide", i, w)

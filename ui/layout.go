@@ -22,6 +22,7 @@ const (
 func (m Model) headerInfo() HeaderInfo {
 	d := m.deps.Data
 	h := HeaderInfo{Data: d, Params: paramsInfo(m.params, m.resolvedAsOf()), Coverage: CoverageInfo{BaselineCovered: true}, Triage: ptr(m.triageInfo())}
+	h.Data.Loading = m.opening
 	if m.res != nil {
 		if d.From.IsZero() {
 			h.Data.From, h.Data.To = m.res.Coverage.DataFrom, m.res.Coverage.DataTo
@@ -33,6 +34,12 @@ func (m Model) headerInfo() HeaderInfo {
 			if w.Kind != hunt.WarnBaselineNotCovered { // the coverage line says it
 				h.Warnings = append(h.Warnings, w.Text)
 			}
+		}
+	}
+	if m.report != nil {
+		if n := LoadProblemCount(*m.report); n > 0 {
+			// First: a load that lost records colours every answer below it.
+			h.Warnings = append([]string{fmt.Sprintf("%s in the load: L shows every file's rejections and breaks", plural(n, "problem"))}, h.Warnings...)
 		}
 	}
 	return h
@@ -91,6 +98,12 @@ func (m Model) render() string {
 	parts := []string{Header(m.headerInfo(), m.styles, m.width)}
 	if top := m.pages.top(); top != nil {
 		parts = append(parts, top.View(m.env()))
+	} else if m.opening {
+		body := strings.Split(m.loadView.View(m.styles, m.width, m.env().height), "\n")
+		for len(body) < m.env().height {
+			body = append(body, "")
+		}
+		parts = append(parts, strings.Join(body, "\n"))
 	} else {
 		parts = append(parts,
 			Strip(m.stripPoints(), baselineDays(m.shownParams().Baseline), m.width, m.styles),
@@ -177,6 +190,9 @@ func (m Model) statusInfo() StatusInfo {
 		info := top.Status()
 		info.Querying = info.Querying || m.runBusy || m.sensBusy
 		return info
+	}
+	if m.opening {
+		return StatusInfo{NoPosition: true, Querying: true}
 	}
 	info := StatusInfo{Querying: m.runBusy || m.sensBusy, Filter: m.filter.Value()}
 	if m.res != nil {

@@ -154,6 +154,12 @@ func (m Model) sections() []HelpSection {
 	if p := m.pages.top(); p != nil {
 		return p.Sections(m.keys)
 	}
+	if m.opening || m.openErr != "" {
+		// Nothing to act on yet: only what works.
+		return []HelpSection{{Title: "Loading", Entries: []HelpEntry{
+			{Binding: m.keys.LoadReport, Hint: "load report"}, {Binding: m.keys.Help, Hint: "help"}, {Binding: m.keys.Quit, Hint: "quit"},
+		}}}
+	}
 	return m.keys.Sections()
 }
 

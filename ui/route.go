@@ -51,6 +51,10 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case key.Matches(msg, m.keys.Quit):
 		return m.quit()
+	case key.Matches(msg, m.keys.LoadReport):
+		return m.openLoadReport(), nil
+	case m.opening || m.openErr != "":
+		return m, nil // no data: nothing else acts
 	}
 	return m.onMainKey(msg)
 }

@@ -20,6 +20,7 @@ type DataSetInfo struct {
 	Events   int
 	From, To time.Time
 	Demo     bool // synthetic data from `guesthunt demo`
+	Loading  bool // still being loaded: counts and times are not known yet
 }
 
 // ParamsInfo is the rule's parameters, already in Kusto timespan syntax.

@@ -39,12 +39,7 @@ shows which file that is.`,
 			if err != nil {
 				return err
 			}
-			ds, err := openDataset(cmd.Context(), io, df, args, true)
-			if err != nil {
-				return err
-			}
-			defer ds.store.Close()
-			return runWorkbench(cmd.Context(), io, ds, df, args, p)
+			return runWorkbench(cmd.Context(), io, df, args, p)
 		},
 	}
 	addParamFlags(root, &hf)

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"os/user"
+	"sync/atomic"
 
 	"github.com/charmbracelet/x/term"
 
@@ -13,34 +15,16 @@ import (
 	"github.com/guesthunt/guesthunt/ui"
 )
 
-// runWorkbench runs the interactive workbench on ds until the analyst quits.
-// The root command calls it when stdout is a terminal; the program's own
+// runWorkbench runs the interactive workbench until the analyst quits. It
+// opens at once: the data loads in the background (open_async.go) while the
+// screen shows its progress, and the rule runs when it is in. Keys come from
+// /dev/tty when standard input carries the data (tty.go), decided before
+// the load so a missing terminal is said at once. The program's own
 // environment (tea.EnvMsg) carries NO_COLOR to the model, and the terminal
 // is asked for its background from inside the event loop.
-func runWorkbench(ctx context.Context, io streams, ds *dataset, df dataFlags, args []string, p hunt.Params) error {
-	info, err := dataSetInfo(ctx, ds)
-	if err != nil {
-		return err
-	}
-	location, durable := triageHome(ctx, ds, df, args)
-	m := ui.New(ui.Deps{
-		Engine:         hunt.NewEngine(ds.store),
-		Store:          ds.store,
-		Data:           info,
-		Params:         p,
-		IsDark:         true,
-		Context:        ctx,
-		Triage:         newVerdictStore(ds),
-		Analyst:        analystName(),
-		TriageLocation: location,
-		TriageDurable:  durable,
-		KQL:            hunt.KQLText,
-		ExportDir:      workingDir(),
-		Export:         reportExporter(ds, df, args),
-	})
+func runWorkbench(ctx context.Context, io streams, df dataFlags, args []string, p hunt.Params) error {
 	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(io.out), tea.WithEnvironment(os.Environ())}
 	if io.in != nil {
-		// Standard input may have carried the data: keys then come from /dev/tty (tty.go).
 		keys, closeKeys, err := openKeyInput(io.in, args)
 		if err != nil {
 			return err
@@ -48,11 +32,57 @@ func runWorkbench(ctx context.Context, io streams, ds *dataset, df dataFlags, ar
 		defer closeKeys()
 		opts = append(opts, tea.WithInput(keys))
 	}
-	_, err = tea.NewProgram(m, opts...).Run()
+	o := openDatasetAsync(ctx, io, df, args, true)
+	defer o.Close()
+	var taken atomic.Pointer[dataset] // the model's, once loaded: closed here
+	defer func() {
+		if ds := taken.Load(); ds != nil {
+			ds.store.Close()
+		}
+	}()
+	opened := func(ds *dataset, err error) tea.Msg {
+		if err != nil {
+			return ui.OpenedMsg{Err: errors.New(plainError(err))}
+		}
+		taken.Store(ds)
+		info, err := dataSetInfo(ctx, ds)
+		if err != nil {
+			return ui.OpenedMsg{Err: errors.New(plainError(err))}
+		}
+		location, durable := triageHome(ctx, ds, df, args)
+		return ui.OpenedMsg{Opened: ui.Opened{
+			Engine: hunt.NewEngine(ds.store), Store: ds.store, Data: info, Report: ds.report,
+			Triage: newVerdictStore(ds), TriageLocation: location, TriageDurable: durable,
+			Export: reportExporter(ds, df, args), Tip: reopenStatus(ds.report),
+		}}
+	}
+	m := ui.New(ui.Deps{
+		Data:      ui.DataSetInfo{Files: pendingFiles(df, args)},
+		Params:    p,
+		IsDark:    true,
+		Context:   ctx,
+		Analyst:   analystName(),
+		KQL:       hunt.KQLText,
+		ExportDir: workingDir(),
+		Load:      func() tea.Cmd { return o.Next(opened) },
+	})
+	_, err := tea.NewProgram(m, opts...).Run()
 	if ctx.Err() != nil {
 		return nil // interrupted: leaving is what was asked for
 	}
 	return err
+}
+
+// pendingFiles names what is being opened, for the header before the load
+// is done.
+func pendingFiles(df dataFlags, args []string) []string {
+	switch {
+	case df.db != "":
+		return []string{df.db}
+	case len(args) == 0:
+		return []string{"demo tenant"}
+	}
+	return args
 }
 
 // dataSetInfo describes what is loaded for the header. The time span is left
