@@ -38,11 +38,11 @@ const minForMarks = 24
 // row count. The hidden-column indicators take room only when something is
 // hidden; their room is settled in a few passes (it only grows).
 func (m Model) plan(rows [][]string) plan {
-	nat := m.naturalWidths(rows)
+	nat, capped := m.naturalWidths(rows)
 	red := m.redundant(len(rows))
 	var p plan
 	for range 3 {
-		p.widths = fit(m.cols, nat, red, m.ccol, max(m.width-p.lpad-p.rpad, 0))
+		p.widths = fit(m.cols, nat, capped, red, m.ccol, max(m.width-p.lpad-p.rpad, 0))
 		p.left, p.right = 0, 0
 		for i, w := range p.widths {
 			switch {
@@ -69,9 +69,10 @@ func (m Model) plan(rows [][]string) plan {
 }
 
 // naturalWidths is each column's width when its values on screen and its
-// title are whole: at least Width, at most Max (when set).
-func (m Model) naturalWidths(rows [][]string) []int {
-	nat := make([]int, len(m.cols))
+// title are whole: at least Width, at most Max (when set; capped says a
+// value is wider, so the column is cut whatever room there is).
+func (m Model) naturalWidths(rows [][]string) (nat []int, capped []bool) {
+	nat, capped = make([]int, len(m.cols)), make([]bool, len(m.cols))
 	for i, c := range m.cols {
 		w := safe.Width(c.Title)
 		if i == m.sortCol {
@@ -83,12 +84,12 @@ func (m Model) naturalWidths(rows [][]string) []int {
 			}
 		}
 		w = max(w, c.Width)
-		if c.Max > 0 {
-			w = min(w, max(c.Max, c.Width))
+		if limit := max(c.Max, c.Width); c.Max > 0 && w > limit {
+			w, capped[i] = limit, true
 		}
 		nat[i] = max(w, 1)
 	}
-	return nat
+	return nat, capped
 }
 
 // redundant reports the columns whose every value on screen adds nothing,
@@ -113,8 +114,9 @@ func (m Model) redundant(shown int) []bool {
 // width when that fits; one that may be cut (not Whole) gets its Width
 // instead, and grows back only with what is left once every column that
 // fits whole is placed, so a value is never cut while a lower-priority
-// column takes the room it needed. Leftover room goes to Flex columns.
-func fit(cols []Column, nat []int, red []bool, cur, width int) []int {
+// column takes the room it needed. A capped column is cut anyway, so it
+// starts at its Width too. Leftover room goes to Flex columns.
+func fit(cols []Column, nat []int, capped, red []bool, cur, width int) []int {
 	n := len(cols)
 	w := make([]int, n)
 	if n == 0 || width <= 0 {
@@ -167,7 +169,7 @@ func fit(cols []Column, nat []int, red []bool, cur, width int) []int {
 			floor = min(max(cols[c].Width, 1), nat[c])
 		}
 		switch {
-		case cost(nat[c]) <= left:
+		case cost(nat[c]) <= left && !(capped[c] && !cols[c].Whole):
 			take(c, nat[c])
 		case cost(floor) <= left:
 			take(c, floor)
