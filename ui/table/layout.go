@@ -35,15 +35,14 @@ const minForMarks = 24
 
 // plan lays the columns out for rows (the ones on screen, already fetched):
 // natural widths are measured from them, so the cost does not grow with the
-// row count. The hidden-column indicators take room only when something is
-// hidden; their room is settled in a few passes (it only grows).
+// row count. The hidden-column indicators take room only on a side where
+// something is hidden, which changes what fits: a few passes settle it.
 func (m Model) plan(rows [][]string) plan {
 	nat, capped := m.naturalWidths(rows)
 	red := m.redundant(len(rows))
-	var p plan
-	for range 3 {
-		p.widths = fit(m.cols, nat, capped, red, m.ccol, max(m.width-p.lpad-p.rpad, 0))
-		p.left, p.right = 0, 0
+	try := func(lpad, rpad int) plan {
+		p := plan{lpad: lpad, rpad: rpad}
+		p.widths = fit(m.cols, nat, capped, red, m.ccol, max(m.width-lpad-rpad, 0))
 		for i, w := range p.widths {
 			switch {
 			case w > 0:
@@ -53,19 +52,24 @@ func (m Model) plan(rows [][]string) plan {
 				p.right++
 			}
 		}
-		if m.width < minForMarks {
-			break
-		}
-		l, r := markCost(p.left), markCost(p.right)
-		if l <= p.lpad && r <= p.rpad {
-			break
-		}
-		p.lpad, p.rpad = max(p.lpad, l), max(p.rpad, r)
+		return p
 	}
+	p := try(0, 0)
 	if m.width < minForMarks {
-		p.lpad, p.rpad = 0, 0
+		return p
 	}
-	return p
+	most := [2]int{}
+	for range 4 {
+		l, r := markCost(p.left), markCost(p.right)
+		if l == p.lpad && r == p.rpad {
+			return p
+		}
+		most = [2]int{max(most[0], l), max(most[1], r)}
+		p = try(l, r)
+	}
+	// Not settled: room for the widest indicators seen (a mark that does not
+	// fit its room is left out, see headerLine).
+	return try(most[0], most[1])
 }
 
 // naturalWidths is each column's width when its values on screen and its

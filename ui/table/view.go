@@ -64,18 +64,28 @@ func (m Model) headerLine(p plan) string {
 	mark := m.styles.Marker.Inherit(m.styles.Header)
 	var b strings.Builder
 	if p.lpad > 0 {
-		b.WriteString(mark.Render(padRight(leftMark(p.left), p.lpad)))
+		b.WriteString(mark.Render(fitMark(leftMark, p.left, p.lpad, false)))
 	}
 	b.WriteString(line)
 	if p.rpad > 0 {
-		b.WriteString(mark.Render(padLeft(rightMark(p.right), p.rpad)))
+		b.WriteString(mark.Render(fitMark(rightMark, p.right, p.rpad, true)))
 	}
 	return b.String()
 }
 
-// padRight and padLeft fit our own indicator text (no data) to w cells.
-func padRight(s string, w int) string { return s + strings.Repeat(" ", max(w-safe.Width(s), 0)) }
-func padLeft(s string, w int) string  { return strings.Repeat(" ", max(w-safe.Width(s), 0)) + s }
+// fitMark is the indicator for n hidden columns padded to w cells, blank
+// when there are none or it does not fit with its gap.
+func fitMark(text func(int) string, n, w int, alignRight bool) string {
+	s := ""
+	if n > 0 && markCost(n) <= w {
+		s = text(n)
+	}
+	pad := strings.Repeat(" ", w-safe.Width(s))
+	if alignRight {
+		return pad + s
+	}
+	return s + pad
+}
 
 func (m Model) rowLine(p plan, i int, cells []string) string {
 	st := m.styles.Cell
