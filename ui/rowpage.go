@@ -140,3 +140,20 @@ func wrapCells(s string, width int) []string {
 	}
 	return lines
 }
+
+// rowPage is the row page of the selected row of pane p at width, false
+// when that pane has no row selected.
+func (m Model) rowPage(p pane, width int) ([]string, bool) {
+	if p == paneInviters {
+		s, ok := m.rows.at(m.inviters.Cursor())
+		if !ok {
+			return nil, false
+		}
+		return inviterPageLines(s, m.triageView(), width), true
+	}
+	rows := m.guestAlerts()
+	if c := m.guests.Cursor(); c < len(rows) {
+		return guestPageLines(rows[c], m.triageView(), width), true
+	}
+	return nil, false
+}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/hunt"
@@ -80,5 +81,24 @@ func TestWrapCells(t *testing.T) {
 		if got := wrapCells(c.in, c.width); strings.Join(got, "|") != strings.Join(c.want, "|") {
 			t.Errorf("wrapCells(%q, %d) = %q, want %q", c.in, c.width, got, c.want)
 		}
+	}
+}
+
+func TestRowPageOfTheSelectedRow(t *testing.T) {
+	p := hunt.DefaultParams()
+	res := evidenceResult()
+	res.Params = p
+	m, _ := send(t, New(Deps{Params: p}), tea.WindowSizeMsg{Width: 120, Height: 36}, runMsg{seq: 1, params: p, res: res})
+	inv, ok := m.rowPage(paneInviters, 80)
+	if !ok || !strings.Contains(strings.Join(inv, "\n"), longUPN) {
+		t.Fatalf("inviter page %v: %q", ok, inv)
+	}
+	g, ok := m.rowPage(paneGuests, 80)
+	if !ok || !strings.Contains(strings.Join(g, "\n"), lookalike) {
+		t.Fatalf("guest page %v: %q", ok, g)
+	}
+	empty, _ := send(t, New(Deps{Params: p}), tea.WindowSizeMsg{Width: 120, Height: 36})
+	if _, ok := empty.rowPage(paneGuests, 80); ok {
+		t.Fatal("a page without rows")
 	}
 }
