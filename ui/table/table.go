@@ -1,7 +1,9 @@
 // Package table is a small virtualized table: it asks its Source only for the
 // rows on screen, so a 100,000-row result costs the same per key press as a
 // 40-row one. Sorting and filtering belong to the source (DuckDB); the table
-// only shows which column is sorted.
+// only shows which column is sorted. Which columns are drawn, and how wide,
+// is decided at each draw by priority from the rows on screen (layout.go);
+// a column cursor reaches the ones that do not fit.
 package table
 
 import (

@@ -57,7 +57,7 @@ func (m Model) headerLine(p plan) string {
 			titles[i] = safe.Line(c.Title, p.widths[i]-2) + ind
 		}
 	}
-	line := m.line(p, titles, m.styles.Header, -1)
+	line := m.line(p, titles, m.styles.Header, -1, false)
 	if p.lpad == 0 && p.rpad == 0 {
 		return line
 	}
@@ -97,19 +97,17 @@ func (m Model) rowLine(p plan, i int, cells []string) string {
 			cur = m.ccol
 		}
 	}
-	pads := m.styles.Cell
-	if p.lpad == 0 && p.rpad == 0 {
-		return m.line(p, cells, st, cur)
-	}
-	return pads.Render(strings.Repeat(" ", p.lpad)) + m.line(p, cells, st, cur) + pads.Render(strings.Repeat(" ", p.rpad))
+	return m.line(p, cells, st, cur, true)
 }
 
-// line lays cells out in their columns, width minus the indicators' room.
-// Plain text, padding and gaps are gathered and rendered with the row style
-// in one go; each marker is rendered with the marker style laid over the row
-// style, so a selected row keeps its highlight across markers. The text of
-// cell cur (the column cursor on the selected row) takes the Cursor style.
-func (m Model) line(p plan, cells []string, st lipgloss.Style, cur int) string {
+// line lays cells out in their columns, with the indicators' room as blank
+// margins (rows, so a highlight spans the line) or left out (the header
+// draws the indicators there). Plain text, padding and gaps are gathered
+// and rendered with the row style in one go; each marker is rendered with
+// the marker style laid over the row style, so a selected row keeps its
+// highlight across markers. The text of cell cur (the column cursor on the
+// selected row) takes the Cursor style.
+func (m Model) line(p plan, cells []string, st lipgloss.Style, cur int, margins bool) string {
 	var out, run strings.Builder
 	flush := func(s lipgloss.Style) {
 		if run.Len() > 0 {
@@ -118,6 +116,11 @@ func (m Model) line(p plan, cells []string, st lipgloss.Style, cur int) string {
 		}
 	}
 	width := m.width - p.lpad - p.rpad
+	if margins {
+		run.WriteString(strings.Repeat(" ", p.lpad))
+		width += p.rpad
+	}
+	rowMark := m.styles.Marker.Inherit(st)
 	used := 0
 	for i, w := range p.widths {
 		if w <= 0 {
@@ -131,12 +134,12 @@ func (m Model) line(p plan, cells []string, st lipgloss.Style, cur int) string {
 		if i < len(cells) {
 			cell = cells[i]
 		}
-		cs := st
+		cs, mark := st, rowMark
 		if i == cur {
 			flush(st)
 			cs = m.styles.Cursor.Inherit(st)
+			mark = m.styles.Marker.Inherit(cs)
 		}
-		mark := m.styles.Marker.Inherit(cs)
 		segs, cw := safe.Fit(cell, w)
 		for _, sg := range segs {
 			if sg.Marker || (sg.Raw == "" && sg.Text == safe.Ellipsis) {
