@@ -86,15 +86,17 @@ type Model struct {
 	runBusy  bool
 	sensBusy bool
 
-	inviters  table.Model
-	guests    table.Model
-	rows      inviterRows
-	selected  string // the selected inviter's UPN, kept across re-runs
-	focus     pane
-	filter    lineInput
-	filtering bool
-	sortCol   int
-	sortDesc  bool
+	inviters    table.Model
+	guests      table.Model
+	rows        inviterRows
+	selected    string // the selected inviter's UPN, kept across re-runs
+	focus       pane
+	filter      lineInput // the inviters pane's
+	guestFilter lineInput // the guests pane's
+	filtering   bool
+	filterPane  pane // whose filter is being typed
+	sortCol     int
+	sortDesc    bool
 
 	pages   pageStack // views above the main page, top last
 	prompt  lineInput
@@ -126,12 +128,13 @@ func New(deps Deps) Model {
 		deps.Params = hunt.DefaultParams()
 	}
 	m := Model{
-		deps:    deps,
-		keys:    NewKeyMap(),
-		isDark:  deps.IsDark,
-		params:  deps.Params,
-		sortCol: -1,
-		filter:  newLineInput("/", "", nil),
+		deps:        deps,
+		keys:        NewKeyMap(),
+		isDark:      deps.IsDark,
+		params:      deps.Params,
+		sortCol:     -1,
+		filter:      newLineInput("/", "", nil),
+		guestFilter: newLineInput("/ guests: ", "", nil),
 	}
 	m.styles = NewStyles(m.isDark, m.noColor())
 	m.inviters = table.New(inviterColumns(), m.keys.Table(), m.styles.Table)
@@ -265,8 +268,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case m.asking != promptNone:
 			m.prompt.update(msg)
 		case m.filtering:
-			m.filter.update(msg)
-			m.refilter()
+			m.typedFilter().update(msg)
+			m.applyFilter()
 		}
 		return m, nil
 	case tea.MouseWheelMsg, tea.MouseClickMsg:

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/guesthunt/guesthunt/hunt"
@@ -14,24 +15,21 @@ import (
 // per new inviter), so filtering and sorting happen in memory on the result
 // the engine already returned, never with another query.
 
-// rowTime is how the guests pane shows instants, summaryTime the inviters
-// pane (to minutes, leaving room for the UPN); the detail view has the full
-// tick.
-const (
-	rowTime     = "2006-01-02 15:04:05"
-	summaryTime = "2006-01-02 15:04"
-)
-
+// inviterColumns: when not all fit, the inviter and the rule's key evidence
+// (the latest earlier invite) stay, then where the invites came from and
+// whom they went to; a cut IP or domain reads as another one, so those are
+// whole or hidden.
 func inviterColumns() []table.Column {
 	return []table.Column{
-		{Title: "Inviter", Width: 24, Flex: 1},
-		{Title: "Verdict", Width: 8},
-		{Title: "Invites", Width: 7},
-		{Title: "Guests", Width: 6},
-		{Title: "Source IPs", Width: 15},
-		{Title: "First invite", Width: 16},
-		{Title: "Last invite", Width: 16},
-		{Title: "Latest earlier", Width: 16},
+		{Title: "Inviter", Width: 16, Max: 48, Flex: 1, Priority: 0},
+		{Title: "Verdict", Width: 7, Priority: 5, Whole: true},
+		{Title: "Invites", Width: 7, Priority: 6, Whole: true},
+		{Title: "Guests", Width: 6, Priority: 7, Whole: true},
+		{Title: "Source IPs", Width: 10, Max: 48, Priority: 2, Whole: true},
+		{Title: "Guest domains", Width: 13, Max: 64, Priority: 3, Whole: true},
+		{Title: utcTitle("First invite"), Width: 19, Priority: 8, Whole: true},
+		{Title: utcTitle("Last invite"), Width: 19, Priority: 9, Whole: true},
+		{Title: utcTitle("Latest earlier"), Width: 19, Priority: 1, Whole: true},
 	}
 }
 
@@ -42,6 +40,7 @@ const (
 	colInvites
 	colGuests
 	colSourceIPs
+	colGuestDomains
 	colFirstInvite
 	colLastInvite
 	colLatestEarlier
@@ -61,7 +60,9 @@ func compareInviters(col int, a, b hunt.InviterSummary, tv triageView) int {
 	case colGuests:
 		return cmp.Compare(a.DistinctGuests, b.DistinctGuests)
 	case colSourceIPs:
-		return cmp.Compare(strings.Join(a.SourceIPs, ","), strings.Join(b.SourceIPs, ","))
+		return slices.Compare(a.SourceIPs, b.SourceIPs)
+	case colGuestDomains:
+		return slices.Compare(a.GuestDomains, b.GuestDomains)
 	case colFirstInvite:
 		return a.FirstInvite.Compare(b.FirstInvite)
 	case colLastInvite:
@@ -93,14 +94,26 @@ func (r inviterRows) Len() int { return len(r.index) }
 
 func (r inviterRows) Row(i int) []string {
 	s := r.all[r.index[i]]
-	earlier := "never"
-	if s.HasEarlierInvite {
-		earlier = s.LatestEarlierInvite.UTC().Format(summaryTime)
-	}
 	return []string{
-		s.UPN, r.tv.cell(inviterSubject(s.UPN)), fmt.Sprint(s.Invites), fmt.Sprint(s.DistinctGuests), ipsCell(s.SourceIPs),
-		s.FirstInvite.UTC().Format(summaryTime), s.LastInvite.UTC().Format(summaryTime), earlier,
+		s.UPN, r.tv.cell(inviterSubject(s.UPN)), strconv.Itoa(s.Invites), strconv.Itoa(s.DistinctGuests),
+		listCell(s.SourceIPs), listCell(s.GuestDomains),
+		tableTime(s.FirstInvite), tableTime(s.LastInvite), earlierCell(s),
 	}
+}
+
+// CellValue gives every item of the list columns, not only the first.
+func (r inviterRows) CellValue(i, col int) string {
+	s := r.all[r.index[i]]
+	switch col {
+	case colSourceIPs:
+		return strings.Join(s.SourceIPs, ", ")
+	case colGuestDomains:
+		return strings.Join(s.GuestDomains, ", ")
+	}
+	if cells := r.Row(i); col >= 0 && col < len(cells) {
+		return cells[col]
+	}
+	return ""
 }
 
 // at returns the summary shown on row i.
@@ -121,28 +134,36 @@ func (r inviterRows) find(upn string) int {
 	return -1
 }
 
-func ipsCell(ips []string) string {
-	switch len(ips) {
+func earlierCell(s hunt.InviterSummary) string {
+	if !s.HasEarlierInvite {
+		return "never"
+	}
+	return tableTime(s.LatestEarlierInvite)
+}
+
+// listCell shows the first item whole and how many more there are; the row
+// page lists them all.
+func listCell(items []string) string {
+	switch len(items) {
 	case 0:
 		return ""
 	case 1:
-		return ips[0]
+		return items[0]
 	}
-	return fmt.Sprintf("%s +%d", ips[0], len(ips)-1)
+	return fmt.Sprintf("%s +%d", items[0], len(items)-1)
 }
 
-// newInviterRows filters by a case-insensitive substring of the UPN (the
-// filter is matched against the raw UPN, so typing part of a name finds it
-// even when the name carries hidden characters), keeps only the inviters
-// with tv.only's verdict when set, and sorts stably.
+// newInviterRows keeps the inviters matching filter in any column
+// (matchInviter) and, when tv.only is set, with that verdict, then sorts
+// stably by sortCol (-1 keeps the engine's order).
 func newInviterRows(all []hunt.InviterSummary, filter string, sortCol int, desc bool, tv triageView) inviterRows {
-	f := strings.ToLower(filter)
+	needle := newNeedle(filter)
 	idx := make([]int, 0, len(all))
 	for i, s := range all {
 		if tv.only != "" && tv.verdict(inviterSubject(s.UPN)) != tv.only {
 			continue
 		}
-		if f == "" || strings.Contains(strings.ToLower(s.UPN), f) {
+		if matchInviter(s, tv, needle) {
 			idx = append(idx, i)
 		}
 	}

@@ -14,9 +14,9 @@ import (
 // t (triage) sets a verdict, K shows the KQL (k is taken by vi-style up).
 type KeyMap struct {
 	// Navigation
-	Up, Down, PageUp, PageDown, Home, End key.Binding
+	Up, Down, PageUp, PageDown, Home, End, Left, Right key.Binding
 	// Panes
-	NextPane, PrevPane, Filter, Sort, SortReverse, Detail, Back, Why key.Binding
+	NextPane, PrevPane, Filter, Sort, SortReverse, Detail, Back, Why, Pivot, RowPage key.Binding
 	// Parameters
 	BaselineUp, BaselineDown, BaselineWeekUp, BaselineWeekDown, Baseline key.Binding
 	Window, AsOfBack, AsOfForward, AsOf, AsOfReset, FoldCase             key.Binding
@@ -54,15 +54,19 @@ func NewKeyMap() KeyMap {
 		PageDown: bind("pgdn", "page down", "pgdown"),
 		Home:     bind("g/home", "first row", "g", "home"),
 		End:      bind("G/end", "last row", "G", "end"),
+		Left:     bind("←/h", "previous column (scrolls)", "left", "h"),
+		Right:    bind("→/l", "next column (scrolls)", "right", "l"),
 
 		NextPane:    bind("tab", "next pane", "tab"),
 		PrevPane:    bind("shift+tab", "previous pane", "shift+tab"),
-		Filter:      bind("/", "filter rows as you type", "/"),
+		Filter:      bind("/", "filter this pane (any column)", "/"),
 		Sort:        bind("s", "sort by next column", "s"),
 		SortReverse: bind("S", "reverse sort order", "S"),
 		Detail:      bind("enter", "event detail", "enter"),
 		Back:        bind("esc", "back / clear filter", "esc"),
 		Why:         bind("w", "why was this inviter flagged", "w"),
+		Pivot:       bind("p", "pivot on the cell (IP, domain)", "p"),
+		RowPage:     bind("o", "open the row: every full value", "o"),
 
 		BaselineUp:       bind("+", "baseline one day longer", "+", "="),
 		BaselineDown:     bind("-", "baseline one day shorter", "-"),
@@ -99,11 +103,11 @@ func (k KeyMap) Sections() []HelpSection {
 	h := func(b key.Binding, hint string) HelpEntry { return HelpEntry{Binding: b, Hint: hint} }
 	return []HelpSection{
 		{Title: "Navigation", Entries: []HelpEntry{
-			e(k.Up), e(k.Down), e(k.PageUp), e(k.PageDown), e(k.Home), e(k.End),
+			e(k.Up), e(k.Down), e(k.PageUp), e(k.PageDown), e(k.Home), e(k.End), e(k.Left), e(k.Right),
 		}},
 		{Title: "Panes", Entries: []HelpEntry{
 			h(k.NextPane, "pane"), e(k.PrevPane), h(k.Filter, "filter"), h(k.Sort, "sort"),
-			e(k.SortReverse), h(k.Detail, "detail"), e(k.Back), h(k.Why, "why"),
+			e(k.SortReverse), h(k.Detail, "detail"), e(k.Back), h(k.Why, "why"), h(k.Pivot, "pivot"), e(k.RowPage),
 		}},
 		{Title: "Parameters", Entries: []HelpEntry{
 			h(k.BaselineUp, "baseline+1d"), h(k.BaselineDown, "baseline-1d"),
@@ -154,5 +158,5 @@ func HintsOf(sections []HelpSection, help key.Binding) []Hint {
 
 // Table is the subset the table component acts on.
 func (k KeyMap) Table() table.KeyMap {
-	return table.KeyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Home: k.Home, End: k.End}
+	return table.KeyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Home: k.Home, End: k.End, Left: k.Left, Right: k.Right}
 }

@@ -148,7 +148,7 @@ func (m Model) paneTitle(p pane) string {
 			n = len(m.res.Inviters)
 		}
 		title = st.PaneTitle.Render(mark+"New inviters") + st.Dim.Render(fmt.Sprintf("  %d shown of %d flagged", m.rows.Len(), n))
-		if f := m.filter.Value(); f != "" && !m.filtering {
+		if f := m.filter.Value(); f != "" && !(m.filtering && m.filterPane == paneInviters) {
 			title += st.Dim.Render("  filter ") + safe.StyledLine(f, 30, rf(st.Value), rf(st.Marker))
 		}
 		if v := m.triageView().only; v != "" {
@@ -161,6 +161,9 @@ func (m Model) paneTitle(p pane) string {
 		} else {
 			title += safe.StyledLine(m.selected, m.width/2, rf(st.Value), rf(st.Marker)) +
 				st.Dim.Render(fmt.Sprintf("  %s", plural(m.guests.Len(), "invite")))
+			if f := m.guestFilter.Value(); f != "" {
+				title += st.Dim.Render(fmt.Sprintf(" of %d  filter ", len(m.byUPN[m.selected]))) + safe.StyledLine(f, 30, rf(st.Value), rf(st.Marker))
+			}
 			// The inviter's note: analyst text that may quote hostile data.
 			if note := m.current(inviterSubject(m.selected)).Note; note != "" {
 				title += st.Dim.Render("  ✎ ") + safe.StyledLine(note, max(m.width/3, 10), rf(st.Value), rf(st.Marker))
@@ -175,6 +178,8 @@ func (m Model) messageLine() string {
 	switch {
 	case m.asking != promptNone:
 		return m.prompt.view(st, m.width)
+	case m.filtering && m.filterPane == paneGuests:
+		return m.guestFilter.view(st, m.width)
 	case m.filtering:
 		return m.filter.view(st, m.width)
 	case m.message == "":

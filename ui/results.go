@@ -115,10 +115,30 @@ func (m *Model) syncSelection(force bool) {
 		return
 	}
 	m.selected = upn
-	rows := sortedByTime(m.byUPN[upn])
-	m.guests.SetSource(guestTable{rows: rows, tv: m.triageView()})
+	m.guests.SetSource(newGuestRows(sortedByTime(m.byUPN[upn]), m.guestFilter.Value(), m.triageView()))
 	m.guests.SetCursor(0)
 	if !ok {
 		m.guests.SetEmptyText("no inviter selected")
+	}
+}
+
+// refilterGuests applies the guests pane's filter to the selected inviter's
+// invites, keeping the cursor on the same event when it is still listed.
+func (m *Model) refilterGuests() {
+	var was hunt.Alert
+	rows := m.guestAlerts()
+	if c := m.guests.Cursor(); c < len(rows) {
+		was = rows[c]
+	}
+	m.guests.SetSource(newGuestRows(sortedByTime(m.byUPN[m.selected]), m.guestFilter.Value(), m.triageView()))
+	m.guests.SetCursor(0)
+	for i, a := range m.guestAlerts() {
+		if a.Id == was.Id && a.TimeGenerated.Equal(was.TimeGenerated) && a.TargetUserPrincipalName == was.TargetUserPrincipalName {
+			m.guests.SetCursor(i)
+			break
+		}
+	}
+	if m.guestFilter.Value() != "" && m.guests.Len() == 0 {
+		m.guests.SetEmptyText("no invite of this inviter matches the filter")
 	}
 }

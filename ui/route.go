@@ -76,10 +76,17 @@ func (m Model) onMainKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
 		m.setFocus(1 - m.focus)
 	case key.Matches(msg, k.Filter):
-		m.setFocus(paneInviters)
-		m.filtering = true
+		m.filtering, m.filterPane = true, m.focus
+	case key.Matches(msg, k.Pivot):
+		return m.openPivot()
+	case key.Matches(msg, k.RowPage):
+		return m.openRowPage()
 	case key.Matches(msg, k.Back):
 		switch {
+		case m.focus == paneGuests && m.guestFilter.Value() != "":
+			m.guestFilter.clear()
+			m.refilterGuests()
+			m.say("guest filter cleared", false)
 		case m.focus == paneGuests:
 			m.setFocus(paneInviters)
 		case m.filter.Value() != "":
@@ -197,15 +204,34 @@ func (m Model) onFilterKey(msg tea.KeyPressMsg) Model {
 		m.updateFocusedTable(msg)
 		return m
 	}
-	switch m.filter.update(msg) {
+	in := m.typedFilter()
+	switch in.update(msg) {
 	case inputCommit:
 		m.filtering = false
 	case inputCancel:
 		m.filtering = false
-		m.filter.clear()
+		in.clear()
+	}
+	m.applyFilter()
+	return m
+}
+
+// typedFilter is the filter being typed: the one of the pane that had the
+// focus when / was pressed.
+func (m *Model) typedFilter() *lineInput {
+	if m.filterPane == paneGuests {
+		return &m.guestFilter
+	}
+	return &m.filter
+}
+
+// applyFilter shows the typed filter's matches in its pane.
+func (m *Model) applyFilter() {
+	if m.filterPane == paneGuests {
+		m.refilterGuests()
+		return
 	}
 	m.refilter()
-	return m
 }
 
 func (m *Model) ask(kind promptKind, prompt, value string) {

@@ -1,7 +1,9 @@
 // Package table is a small virtualized table: it asks its Source only for the
 // rows on screen, so a 100,000-row result costs the same per key press as a
 // 40-row one. Sorting and filtering belong to the source (DuckDB); the table
-// only shows which column is sorted.
+// only shows which column is sorted. Which columns are drawn, and how wide,
+// is decided at each draw by priority from the rows on screen (layout.go);
+// a column cursor reaches the ones that do not fit.
 package table
 
 import (
@@ -9,29 +11,24 @@ import (
 	"charm.land/lipgloss/v2"
 )
 
-// Source supplies rows on demand. Row is called only for visible rows; cells
-// may be raw data: the table sanitizes every cell it draws.
-type Source interface {
-	Len() int
-	Row(i int) []string
-}
-
-// Rows is a Source backed by a slice, for small tables and tests.
-type Rows [][]string
-
-// Len implements Source.
-func (r Rows) Len() int { return len(r) }
-
-// Row implements Source.
-func (r Rows) Row(i int) []string { return r[i] }
-
-// Column describes one column. With Flex == 0 the column is Width cells wide;
-// with Flex > 0 it is at least Width and shares the spare width with the
-// other flex columns in proportion to Flex.
+// Column describes one column. Which columns are drawn, and how wide, is
+// decided at each draw from the values on screen (see fit in layout.go).
 type Column struct {
 	Title string
+	// Width is the narrowest the column is drawn when its values must be
+	// cut, and the least it is ever drawn.
 	Width int
-	Flex  int
+	// Max caps the natural width (0 = none), so one hostile long value does
+	// not take the screen; the row page shows it whole.
+	Max int
+	// Flex > 0 shares spare width with the other drawn flex columns.
+	Flex int
+	// Priority: lower is kept first when not every column fits (ties keep
+	// column order).
+	Priority int
+	// Whole columns are drawn whole or not at all (a cut IP or domain reads
+	// as another one).
+	Whole bool
 }
 
 // Styles are applied by the table only; cells carry no styling of their own,
@@ -43,12 +40,15 @@ type Styles struct {
 	SelectedBlurred lipgloss.Style // cursor row while another pane has focus
 	Marker          lipgloss.Style // laid over the row style for safe.* markers
 	Empty           lipgloss.Style
+	Cursor          lipgloss.Style // the column cursor's cell, laid over Selected
 }
 
 // KeyMap holds the bindings the table acts on; the owner builds it from its
 // own keymap so help and behaviour cannot disagree.
 type KeyMap struct {
 	Up, Down, PageUp, PageDown, Home, End key.Binding
+	// Left and Right move the column cursor, bringing hidden columns in.
+	Left, Right key.Binding
 }
 
 // HeaderClickMsg reports a click on a column title (e.g. to sort by it).
@@ -57,12 +57,12 @@ type HeaderClickMsg struct{ Col int }
 // Model is the table state. The zero value is not usable; call New.
 type Model struct {
 	cols     []Column
-	widths   []int
 	src      Source
 	keys     KeyMap
 	styles   Styles
 	empty    string
 	cursor   int
+	ccol     int // column cursor: the cell a pivot or copy acts on
 	offset   int
 	width    int
 	height   int
@@ -83,7 +83,7 @@ func New(cols []Column, keys KeyMap, styles Styles) Model {
 		sortCol: -1,
 		focused: true,
 	}
-	m.layout()
+	m.ccol = keyColumn(cols)
 	return m
 }
 
@@ -101,14 +101,50 @@ func (m Model) Source() Source { return m.src }
 
 // SetColumns replaces the columns.
 func (m *Model) SetColumns(cols []Column) {
+	if len(cols) != len(m.cols) {
+		m.ccol = keyColumn(cols)
+	}
 	m.cols = cols
-	m.layout()
+	m.ccol = max(0, min(m.ccol, len(cols)-1))
+}
+
+// keyColumn is the top-priority column, where the column cursor starts.
+func keyColumn(cols []Column) int {
+	best := 0
+	for i, c := range cols {
+		if c.Priority < cols[best].Priority {
+			best = i
+		}
+	}
+	return best
+}
+
+// SelectedColumn is the index of the column under the column cursor.
+func (m Model) SelectedColumn() int { return m.ccol }
+
+// SetSelectedColumn moves the column cursor, clamped.
+func (m *Model) SetSelectedColumn(c int) { m.ccol = max(0, min(c, len(m.cols)-1)) }
+
+// CellValue is the raw (unsanitized) value of a cell, for filtering and
+// pivoting: the source's CellValue when it has one (a list drawn as
+// "first +2" gives every item), else the cell Row gives. Draw it only
+// through ui/safe.
+func (m Model) CellValue(row, col int) string {
+	if row < 0 || row >= m.src.Len() || col < 0 {
+		return ""
+	}
+	if v, ok := m.src.(Valuer); ok {
+		return v.CellValue(row, col)
+	}
+	if cells := m.src.Row(row); col < len(cells) {
+		return cells[col]
+	}
+	return ""
 }
 
 // SetSize sets the outer size; the header takes one line of height.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = max(width, 0), max(height, 0)
-	m.layout()
 	m.SetCursor(m.cursor)
 }
 

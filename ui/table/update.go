@@ -30,6 +30,10 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			m.SetCursor(0)
 		case key.Matches(msg, m.keys.End):
 			m.SetCursor(m.src.Len() - 1)
+		case key.Matches(msg, m.keys.Left):
+			m.SetSelectedColumn(m.ccol - 1)
+		case key.Matches(msg, m.keys.Right):
+			m.SetSelectedColumn(m.ccol + 1)
 		}
 	case tea.MouseWheelMsg:
 		if !m.inside(msg.X, msg.Y) {
@@ -46,14 +50,18 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			return m, nil
 		}
 		y := msg.Y - m.y
+		col := m.plan(m.visibleRows()).colAt(msg.X - m.x)
 		if y == 0 {
-			if col := m.colAt(msg.X - m.x); col >= 0 {
+			if col >= 0 {
 				return m, func() tea.Msg { return HeaderClickMsg{Col: col} }
 			}
 			return m, nil
 		}
 		if row := m.offset + y - 1; row < m.src.Len() {
 			m.SetCursor(row)
+			if col >= 0 {
+				m.ccol = col // a click picks the cell, as the column keys do
+			}
 		}
 	}
 	return m, nil
