@@ -79,15 +79,23 @@ func (w *reportWriter) facts(style lipgloss.Style, prefix string, parts []string
 	w.plain(style, line)
 }
 
-// text adds a line of a label (the program's) and data from the file
-// (sanitized, its markers styled).
+// text adds a label (the program's) and data from the file (sanitized,
+// its markers styled), wrapped within the width.
 func (w *reportWriter) text(label lipgloss.Style, prefix, data string) {
 	room := w.width - ansi.StringWidth(prefix)
 	if room < 4 {
 		w.plain(label, prefix)
 		return
 	}
-	w.lines = append(w.lines, label.Render(prefix)+safe.StyledLine(data, room, nil, rf(w.st.Marker)))
+	// Wrapped, never cut: a reason is read whole (markers stay styled).
+	indent := strings.Repeat(" ", ansi.StringWidth(prefix))
+	for i, l := range strings.Split(ansi.Wrap(styled(data, lipgloss.NewStyle(), w.st.Marker), room, " "), "\n") {
+		if i == 0 {
+			w.lines = append(w.lines, label.Render(prefix)+l)
+		} else {
+			w.lines = append(w.lines, indent+l)
+		}
+	}
 }
 
 // problem adds "  kind  file:line: why" for a record of f, on two lines
