@@ -89,7 +89,8 @@ type Model struct {
 	inviters    table.Model
 	guests      table.Model
 	rows        inviterRows
-	selected    string // the selected inviter's UPN, kept across re-runs
+	hay         []string // inviterHaystacks(res.Inviters): what / searches
+	selected    string   // the selected inviter's UPN, kept across re-runs
 	focus       pane
 	filter      lineInput // the inviters pane's
 	guestFilter lineInput // the guests pane's

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/guesthunt/guesthunt/hunt"
 	"github.com/guesthunt/guesthunt/ui/safe"
@@ -39,9 +40,12 @@ func matchInviter(s hunt.InviterSummary, tv triageView, n needle) bool {
 		n.anyIn(s.SourceIPs) || n.anyIn(s.GuestDomains) {
 		return true
 	}
-	if !n.timeLike {
-		return false
-	}
+	return n.timeLike && matchInviterTimes(s, n)
+}
+
+// matchInviterTimes matches the counts and times, formatted only for a
+// needle that could match them.
+func matchInviterTimes(s hunt.InviterSummary, n needle) bool {
 	return n.in(strconv.Itoa(s.Invites)) || n.in(strconv.Itoa(s.DistinctGuests)) ||
 		n.inTime(s.FirstInvite) || n.inTime(s.LastInvite) || n.in(earlierCell(s))
 }
@@ -78,7 +82,24 @@ func (n needle) in(s string) bool {
 	if containsFold(s, n.s) {
 		return true
 	}
-	return !textsafe.PlainASCII(s) && containsFold(safe.Text(s), n.s)
+	return drawnDiffers(s) && containsFold(safe.Text(s), n.s)
+}
+
+// drawnDiffers reports whether the screen draws s other than as it is (a
+// hostile rune or an invalid byte becomes a marker); only then is the drawn
+// form built, which allocates (a "·" verdict cell on every row did).
+func drawnDiffers(s string) bool {
+	if textsafe.PlainASCII(s) {
+		return false
+	}
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || textsafe.Hostile(r) {
+			return true
+		}
+		i += size
+	}
+	return false
 }
 
 // containsFold is strings.Contains(strings.ToLower(s), lower) without

@@ -2,18 +2,27 @@ package ui
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/hunt"
 )
 
+// filteredUPNs filters both ways, column by column and through the
+// per-result index the workbench uses, and insists they agree.
 func filteredUPNs(all []hunt.InviterSummary, filter string, tv triageView) []string {
-	r := newInviterRows(all, filter, -1, false, tv)
-	var out []string
-	for i := range r.Len() {
-		s, _ := r.at(i)
-		out = append(out, s.UPN)
+	upns := func(r inviterRows) []string {
+		var out []string
+		for i := range r.Len() {
+			s, _ := r.at(i)
+			out = append(out, s.UPN)
+		}
+		return out
+	}
+	out := upns(newInviterRows(all, filter, -1, false, tv))
+	if indexed := upns(newInviterRowsIndexed(all, inviterHaystacks(all), filter, -1, false, tv)); !slices.Equal(indexed, out) {
+		panic("indexed filter " + filter + " disagrees: " + strings.Join(indexed, ",") + " vs " + strings.Join(out, ","))
 	}
 	return out
 }

@@ -89,19 +89,10 @@ func Header(h HeaderInfo, st Styles, width int) string {
 	case h.Triage != nil:
 		lines = append(lines, triageLine(*h.Triage, st))
 	}
-	var warnings []string
-	if !h.Coverage.BaselineCovered {
-		note := "baseline not covered by the data: inviters older than the export look new"
-		if h.Coverage.Note != "" {
-			note = h.Coverage.Note
-		}
-		warnings = append(warnings, note)
-	}
-	warnings = append(warnings, h.Warnings...)
 	for i, l := range lines {
 		lines[i] = ansi.Truncate(l, width, "…")
 	}
-	return strings.Join(append(lines, warningLines(warnings, st, width)...), "\n")
+	return strings.Join(append(lines, warningLines(h.allWarnings(), st, width)...), "\n")
 }
 
 func filesLabel(files []string) string {
@@ -166,4 +157,21 @@ func warningLines(warnings []string, st Styles, width int) []string {
 		out[i] = st.Warning.Render(l)
 	}
 	return out
+}
+
+// headerLines is the header's height without warnings: data, parameters,
+// verdicts.
+const headerLines = 3
+
+// allWarnings are the header's warnings in order: coverage first.
+func (h HeaderInfo) allWarnings() []string {
+	var warnings []string
+	if !h.Coverage.BaselineCovered {
+		note := "baseline not covered by the data: inviters older than the export look new"
+		if h.Coverage.Note != "" {
+			note = h.Coverage.Note
+		}
+		warnings = append(warnings, note)
+	}
+	return append(warnings, h.Warnings...)
 }

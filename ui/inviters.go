@@ -157,13 +157,26 @@ func listCell(items []string) string {
 // (matchInviter) and, when tv.only is set, with that verdict, then sorts
 // stably by sortCol (-1 keeps the engine's order).
 func newInviterRows(all []hunt.InviterSummary, filter string, sortCol int, desc bool, tv triageView) inviterRows {
+	return newInviterRowsIndexed(all, nil, filter, sortCol, desc, tv)
+}
+
+// newInviterRowsIndexed is newInviterRows with inviterHaystacks(all), built
+// once per result, for filtering at the speed of typing.
+func newInviterRowsIndexed(all []hunt.InviterSummary, hay []string, filter string, sortCol int, desc bool, tv triageView) inviterRows {
 	needle := newNeedle(filter)
 	idx := make([]int, 0, len(all))
+	cells := map[string]bool{}
 	for i, s := range all {
 		if tv.only != "" && tv.verdict(inviterSubject(s.UPN)) != tv.only {
 			continue
 		}
-		if matchInviter(s, tv, needle) {
+		var ok bool
+		if hay != nil {
+			ok = matchInviterIndexed(s, hay[i], tv, needle, cells)
+		} else {
+			ok = matchInviter(s, tv, needle)
+		}
+		if ok {
 			idx = append(idx, i)
 		}
 	}

@@ -50,7 +50,7 @@ func ptr[T any](v T) *T { return &v }
 // headerHeight counts the header's lines: data, parameters, verdicts, and
 // the warnings as wrapped at this width.
 func (m Model) headerHeight() int {
-	return strings.Count(Header(m.headerInfo(), m.styles, m.width), "\n") + 1
+	return headerLines + len(warningLines(m.headerInfo().allWarnings(), m.styles, m.width))
 }
 
 // paneHeights splits what is left between the two tables (each including

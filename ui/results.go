@@ -31,6 +31,7 @@ func (m Model) onRun(msg runMsg) Model {
 		before, prev = m.res.Inviters, m.res.Params
 	}
 	m.res = msg.res
+	m.hay = inviterHaystacks(msg.res.Inviters)
 	m.byUPN = make(map[string]guestRows, len(msg.res.Inviters))
 	for _, a := range msg.res.Rows {
 		m.byUPN[a.InitiatingUserPrincipalName] = append(m.byUPN[a.InitiatingUserPrincipalName], a)
@@ -82,7 +83,7 @@ func (m *Model) refilter() {
 	if m.res != nil {
 		all = m.res.Inviters
 	}
-	m.rows = newInviterRows(all, m.filter.Value(), m.sortCol, m.sortDesc, m.triageView())
+	m.rows = newInviterRowsIndexed(all, m.hay, m.filter.Value(), m.sortCol, m.sortDesc, m.triageView())
 	m.inviters.SetSource(m.rows)
 	if m.res != nil {
 		switch {
