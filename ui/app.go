@@ -41,6 +41,11 @@ type Deps struct {
 	KQL KQLFunc
 	// ExportDir is where e offers to write reports (the working directory).
 	ExportDir string
+	// ExportRemote: the analyst is not on the machine reports are written
+	// on (an SSH session). e then writes into ExportDir without asking (no
+	// other directory of the server is theirs to choose) and shows the
+	// report on a page, where y copies it whole through OSC 52.
+	ExportRemote bool
 	// Load, when set, is the data being loaded in the background: each call
 	// is a command that yields the next store.LoadProgress or, at the end,
 	// an OpenedMsg. Engine, Store and the verdict store then come from it.
@@ -251,7 +256,9 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case triageSavedMsg:
 		return m.onTriageSaved(msg), nil
 	case exportMsg:
-		return m.onExport(msg), nil
+		return m.onExport(msg)
+	case reportTextMsg:
+		return m.openReportPage(msg), nil
 	case sensMsg:
 		return m.onSens(msg), nil
 	case detailMsg, whyMsg:

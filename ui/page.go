@@ -25,6 +25,7 @@ const (
 	pageLoadReport
 	pageRow
 	pagePivot
+	pageReport
 )
 
 // pageEnv is what every page draws with: the session's styles and keys and

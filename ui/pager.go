@@ -116,6 +116,8 @@ func pageTitle(k pageKind) string {
 		return "Row"
 	case pagePivot:
 		return "Pivot"
+	case pageReport:
+		return "Report"
 	}
 	return "Main"
 }

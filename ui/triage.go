@@ -221,15 +221,18 @@ func newest(have, read map[triage.Subject]triage.Triage) map[triage.Subject]tria
 	return out
 }
 
-func (m Model) onExport(msg exportMsg) Model {
+func (m Model) onExport(msg exportMsg) (Model, tea.Cmd) {
 	m.tri.export = false
 	if msg.err != nil {
 		m.say("export failed: "+msg.err.Error()+" (e asks for the directory again)", true)
 		m.exportDir = ""
-		return m
+		return m, nil
 	}
 	m.say("report written: "+msg.path, false)
-	return m
+	if m.deps.ExportRemote {
+		return m, readReportCmd(msg.path)
+	}
+	return m, nil
 }
 
 func subjectLabel(s triage.Subject) string {
@@ -287,6 +290,8 @@ func (m Model) startExport() (Model, tea.Cmd) {
 	case m.tri.export:
 		m.say("an export is already running", true)
 		return m, nil
+	case m.exportDir == "" && m.deps.ExportRemote:
+		m.exportDir = m.deps.ExportDir
 	case m.exportDir == "":
 		// Asked once a session; a failed export asks again.
 		m.ask(promptExportDir, "export reports into directory: ", m.deps.ExportDir)
