@@ -57,6 +57,9 @@ type generator struct {
 	cast       *cast
 	start, end time.Time
 	recs       []data.Record
+	// noisePerDay scales routineNoise for other tenants (Builder); 0 keeps
+	// the demo's own volume, drawn with the same random calls.
+	noisePerDay int
 }
 
 // event is one audit entry before it becomes a Record.
@@ -311,6 +314,12 @@ func (g *generator) routineNoise() {
 		n := 70 + g.rng.IntN(40)
 		if isWeekend(day) {
 			n = 8 + g.rng.IntN(12)
+		}
+		if g.noisePerDay > 0 {
+			n = g.noisePerDay*3/4 + g.rng.IntN(g.noisePerDay/2+1)
+			if isWeekend(day) {
+				n /= 8
+			}
 		}
 		for range n {
 			at := g.workTime(day)
