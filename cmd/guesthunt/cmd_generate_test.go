@@ -242,4 +242,3 @@ func TestGenerateRefusesKeyInsideOut(t *testing.T) {
 		t.Errorf("non-empty --out: exit %d, %s", r.code, r.stderr)
 	}
 }
-
