@@ -45,27 +45,34 @@ func keyParams(t *testing.T, k scenario.Key) hunt.Params {
 }
 
 // Every scenario, in every format, generates, loads and hunts to exactly
-// its key; a second seed for two formats. The files of each tenant are
+// its key; a second seed for two formats, and the shortest and longest
+// exports the coverage lessons allow. The files of each tenant are
 // loaded together from their directory, as "guesthunt hunt DIR" would.
 func TestGenerateEveryScenarioEveryFormatHuntsToItsKey(t *testing.T) {
 	type job struct {
 		name string
 		f    formats.Format
 		seed int64
+		days int
 	}
 	var jobs []job
 	for _, name := range scenario.Names() {
 		for _, f := range formats.Formats {
-			jobs = append(jobs, job{name, f, 1})
+			jobs = append(jobs, job{name, f, 1, 0})
 		}
 		for _, f := range []formats.Format{formats.FormatLANDJSON, formats.FormatEntraCSV} {
-			jobs = append(jobs, job{name, f, 2})
+			jobs = append(jobs, job{name, f, 2, 0})
 		}
 	}
+	// The edges of the lengths the coverage and overlap lessons allow.
+	jobs = append(jobs, job{"short-retention", formats.FormatLAPortalCSV, 3, 2}, job{"short-retention", formats.FormatGraph, 3, 10},
+		job{"overlap", formats.FormatEntraCSV, 3, 16})
 	for _, j := range jobs {
-		t.Run(fmt.Sprintf("%s/%s/%d", j.name, j.f, j.seed), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s/%s/%d/%d", j.name, j.f, j.seed, j.days), func(t *testing.T) {
 			t.Parallel()
-			tn, err := scenario.Generate(j.name, scenarioOptions(j.name, j.f, j.seed))
+			opt := scenarioOptions(j.name, j.f, j.seed)
+			opt.Days = j.days
+			tn, err := scenario.Generate(j.name, opt)
 			if err != nil {
 				t.Fatal(err)
 			}

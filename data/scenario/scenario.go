@@ -88,5 +88,5 @@ func Generate(name string, opt Options) (Tenant, error) {
 	return List()[i].build(opt)
 }
 
-// maxEvents bounds a tenant held in memory at once (about 2 KB a record).
-const maxEvents = 2_000_000
+// maxEvents bounds a tenant held in memory at once (about 2 KB a record, so about 1 GB at most).
+const maxEvents = 500_000

@@ -145,3 +145,24 @@ func TestKeyDoesNotLeakIntoTheLogs(t *testing.T) {
 		}
 	}
 }
+
+// The key holds at every length a scenario accepts, including the edges.
+func TestKeyMatchesTheRuleAtOtherLengths(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		days int
+	}{
+		{"short-retention", 2}, {"short-retention", 10}, {"decoys", 18}, {"overlap", 16},
+		{"textbook", 16}, {"compromised", 60}, {"mass-invite", 45},
+	} {
+		tn, err := Generate(c.name, Options{Seed: 4, Days: c.days, Events: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := tn.Key.Flagged()
+		slices.Sort(want)
+		if got := ruleFlags(t, tn); !slices.Equal(got, want) {
+			t.Errorf("%s --days %d: rule flags %q, key %q", c.name, c.days, got, want)
+		}
+	}
+}
