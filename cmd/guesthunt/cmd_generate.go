@@ -81,8 +81,12 @@ func runGenerate(io streams, gf generateFlags) error {
 	if err != nil {
 		return usageError{err}
 	}
-	if err := os.MkdirAll(gf.out, 0o755); err != nil {
-		return err
+	// Both places exist before anything is written, so a run never stops
+	// between the logs and their key.
+	for _, dir := range []string{gf.out, filepath.Dir(keyPath)} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
 	}
 	records := 0
 	var names []string

@@ -166,12 +166,12 @@ func TestGenerateCommandEndToEnd(t *testing.T) {
 		t.Errorf("hunt flags %q, key %q", got, k.Flagged())
 	}
 
-	// The same options give the same bytes.
-	again := filepath.Join(base, "again")
-	if r := runCLI(t, "", "generate", "--scenario", "overlap", "--format", "la-portal-csv", "--events", "200", "--seed", "3", "--out", again); r.code != exitOK {
+	// The same options give the same bytes; --key may name a new directory.
+	again, againKey := filepath.Join(base, "again"), filepath.Join(base, "answers", "again.json")
+	if r := runCLI(t, "", "generate", "--scenario", "overlap", "--format", "la-portal-csv", "--events", "200", "--seed", "3", "--out", again, "--key", againKey); r.code != exitOK {
 		t.Fatal(r.stderr)
 	}
-	if raw2, _ := os.ReadFile(again + ".key.json"); string(raw2) != string(raw) {
+	if raw2, _ := os.ReadFile(againKey); string(raw2) != string(raw) {
 		t.Error("the same seed wrote a different key")
 	}
 	for _, e := range entries {
