@@ -48,6 +48,6 @@ shows which file that is.`,
 	root.SetErr(io.err)
 	root.SetIn(io.in)
 	root.AddCommand(newHuntCommand(io), newLoadCommand(io), newSQLCommand(io), newDemoCommand(io), newKQLCommand(io), newReportCommand(io))
-	root.AddCommand(newGenerateCommand(io))
+	root.AddCommand(newGenerateCommand(io), newScoreCommand(io))
 	return root
 }
