@@ -46,6 +46,9 @@ type Deps struct {
 	// other directory of the server is theirs to choose) and shows the
 	// report on a page, where y copies it whole through OSC 52.
 	ExportRemote bool
+	// Exercise, when set, runs the workbench as a training exercise (EXERCISE
+	// label and clock, X submits and scores, every action logged).
+	Exercise *Exercise
 	// Load, when set, is the data being loaded in the background: each call
 	// is a command that yields the next store.LoadProgress or, at the end,
 	// an OpenedMsg. Engine, Store and the verdict store then come from it.
@@ -121,6 +124,7 @@ type Model struct {
 	picker    verdictPicker
 	noteFor   store.Subject // what the note prompt edits
 	quitArmed bool          // q was pressed with verdicts unsaved: the next q quits
+	ex        exerciseState
 	// exportDir is where e writes reports, asked for once a session.
 	exportDir string
 }
@@ -149,11 +153,19 @@ func New(deps Deps) Model {
 	m.guests.SetEmptyText("no inviter selected")
 	m.guests.Blur()
 	m.opening = deps.Load != nil
+	m.keys.Submit.SetEnabled(deps.Exercise != nil)
 	return m
 }
 
 // Init asks the terminal for its background and starts the first run.
 func (m Model) Init() tea.Cmd {
+	if m.deps.Exercise != nil {
+		return tea.Batch(m.init(), clockTick())
+	}
+	return m.init()
+}
+
+func (m Model) init() tea.Cmd {
 	if m.opening {
 		return tea.Batch(tea.RequestBackgroundColor, m.deps.Load())
 	}
@@ -249,6 +261,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onLoadProgress(msg)
 	case OpenedMsg:
 		return m.onOpened(msg)
+	case clockMsg:
+		return m.onClock(msg)
 	case triageFeedMsg:
 		return m.onTriageFeed(msg)
 	case triagesMsg:

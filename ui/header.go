@@ -15,6 +15,8 @@ type HeaderInfo struct {
 	Params   ParamsInfo
 	Coverage CoverageInfo
 	Triage   *TriageInfo // nil: no triage line (the workbench always has one)
+	// Exercise is the exercise label (scenario and clock); "" outside one.
+	Exercise string
 	// Warnings are further cautions (the engine's: an empty window, an
 	// as-of after the data; the load's problems), text from outside.
 	Warnings []string
@@ -52,6 +54,9 @@ func Header(h HeaderInfo, st Styles, width int) string {
 	line1 := st.Title.Render("guesthunt")
 	if d.Demo {
 		line1 += " " + st.Demo.Render(" DEMO ")
+	}
+	if h.Exercise != "" {
+		line1 += " " + st.Demo.Render(safe.Text(h.Exercise))
 	}
 	line1 += "  " + st.Value.Render(filesLabel(d.Files)) + st.Dim.Render(" · ")
 	if d.Loading {

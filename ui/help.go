@@ -84,6 +84,9 @@ func helpBlock(sec HelpSection, st Styles) []string {
 	}
 	lines := []string{st.HelpSection.Render(sec.Title)}
 	for _, e := range sec.Entries {
+		if !e.Binding.Enabled() {
+			continue // e.g. X outside an exercise
+		}
 		h := e.Binding.Help()
 		pad := strings.Repeat(" ", kw-ansi.StringWidth(h.Key))
 		lines = append(lines, st.HelpKey.Render(h.Key)+pad+"  "+st.HelpDesc.Render(h.Desc))

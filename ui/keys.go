@@ -21,7 +21,7 @@ type KeyMap struct {
 	BaselineUp, BaselineDown, BaselineWeekUp, BaselineWeekDown, Baseline key.Binding
 	Window, AsOfBack, AsOfForward, AsOf, AsOfReset, FoldCase             key.Binding
 	// Triage
-	Verdict, Note, VerdictFilter, Export, KQL, LoadReport key.Binding
+	Verdict, Note, VerdictFilter, Export, KQL, LoadReport, Submit key.Binding
 	// Other
 	Copy, Retry, Help, Quit key.Binding
 	// On pages above the main one
@@ -86,6 +86,7 @@ func NewKeyMap() KeyMap {
 		Export:        bind("e", "export the report", "e"),
 		KQL:           bind("K", "show + copy the rule's KQL", "K"),
 		LoadReport:    bind("L", "load report and all warnings", "L"),
+		Submit:        bind("X", "submit the exercise: score it", "X"),
 
 		Copy:  bind("y", "copy cell/record (OSC 52)", "y"),
 		Retry: bind("R", "retry failed queries", "R"),
@@ -117,7 +118,7 @@ func (k KeyMap) Sections() []HelpSection {
 		}},
 		// One section for both keeps the help within 80x20.
 		{Title: "Triage and other", Entries: []HelpEntry{
-			h(k.Verdict, "verdict"), h(k.Note, "note"), e(k.VerdictFilter), h(k.Export, "export"), e(k.KQL), e(k.LoadReport),
+			h(k.Verdict, "verdict"), h(k.Note, "note"), e(k.VerdictFilter), h(k.Export, "export"), e(k.KQL), e(k.LoadReport), h(k.Submit, "submit"),
 			h(k.Copy, "copy"), e(k.Retry), h(k.Help, "help"), h(k.Quit, "quit"),
 		}},
 	}

@@ -23,6 +23,7 @@ func (m Model) headerInfo() HeaderInfo {
 	d := m.deps.Data
 	h := HeaderInfo{Data: d, Params: paramsInfo(m.params, m.resolvedAsOf()), Coverage: CoverageInfo{BaselineCovered: true}, Triage: ptr(m.triageInfo())}
 	h.Data.Loading = m.opening
+	h.Exercise = m.exerciseLabel()
 	if m.res != nil {
 		if d.From.IsZero() {
 			h.Data.From, h.Data.To = m.res.Coverage.DataFrom, m.res.Coverage.DataTo

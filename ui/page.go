@@ -26,6 +26,7 @@ const (
 	pageRow
 	pagePivot
 	pageReport
+	pageScore
 )
 
 // pageEnv is what every page draws with: the session's styles and keys and

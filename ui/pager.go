@@ -118,6 +118,8 @@ func pageTitle(k pageKind) string {
 		return "Pivot"
 	case pageReport:
 		return "Report"
+	case pageScore:
+		return "Score"
 	}
 	return "Main"
 }

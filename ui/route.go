@@ -22,6 +22,10 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if !key.Matches(msg, m.keys.Quit) {
 		m.quitArmed = false // the second q must follow the first
 	}
+	if !key.Matches(msg, m.keys.Submit) {
+		m.ex.submitArm = false
+	}
+	m.logAction(Action{Kind: ActionKey, Key: msg.String(), Page: pageTitle(m.topKind())})
 	if m.asking != promptNone {
 		return m.onPromptKey(msg)
 	}
@@ -62,6 +66,14 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 // quit leaves the workbench, unless verdicts are not saved yet: then the
 // first q says so and a second q leaves anyway (ctrl+c always leaves).
 func (m Model) quit() (tea.Model, tea.Cmd) {
+	if x := m.deps.Exercise; x != nil {
+		if m.ex.score != nil || m.quitArmed || len(m.tri.saved) == 0 {
+			return m, tea.Quit
+		}
+		m.quitArmed = true
+		m.say("the exercise is not submitted (X scores it); q again quits without a score", true)
+		return m, nil
+	}
 	if m.unsavedVerdicts() == 0 || m.quitArmed {
 		return m, tea.Quit
 	}
@@ -122,6 +134,8 @@ func (m Model) onMainKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.openNote()
 	case key.Matches(msg, k.VerdictFilter):
 		return m.openVerdictFilterPicker()
+	case key.Matches(msg, k.Submit):
+		return m.submit()
 	case key.Matches(msg, k.Export):
 		return m.startExport()
 	case key.Matches(msg, k.KQL):

@@ -117,6 +117,16 @@ func (m Model) settleSave(msg triageSavedMsg) Model {
 			what = "note on " + subjectLabel(s) + " removed"
 		}
 	}
+	kind, note := ActionVerdict, (*string)(nil)
+	if e.Field == triage.FieldNote {
+		kind, note = ActionNote, &got.Note
+	}
+	m.logAction(Action{Kind: kind, Subject: &s, Verdict: got.Verdict, Note: note})
+	if m.deps.Exercise != nil {
+		// An exercise's verdicts live for the exercise: X scores them.
+		m.say("recorded for the exercise: "+what, false)
+		return m
+	}
 	if !msg.durable {
 		// The header already warns; each verdict says it too, so nobody
 		// reads "saved" for something a quit will lose.
