@@ -48,5 +48,6 @@ shows which file that is.`,
 	root.SetErr(io.err)
 	root.SetIn(io.in)
 	root.AddCommand(newHuntCommand(io), newLoadCommand(io), newSQLCommand(io), newDemoCommand(io), newKQLCommand(io), newReportCommand(io))
+	root.AddCommand(serveCommands(io)...)
 	return root
 }
