@@ -18,11 +18,11 @@ import (
 // It is called from many sessions at once: each call builds its own
 // commands and flags, and shares only served, which is safe for that.
 func runServedCommand(ctx context.Context, served *servedData, args []string, stdout, stderr io.Writer) (code int) {
-	streams := streams{in: strings.NewReader(""), out: stdout, err: stderr}
+	sio := streams{in: strings.NewReader(""), out: stdout, err: stderr}
 	// One session's bug must not take every other session's server down.
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintln(stderr, "guesthunt: internal error:", streams.safe(fmt.Sprint(r)))
+			fmt.Fprintln(stderr, "guesthunt: internal error:", sio.safe(fmt.Sprint(r)))
 			code = exitError
 		}
 	}()
@@ -33,23 +33,23 @@ func runServedCommand(ctx context.Context, served *servedData, args []string, st
 	var cmd *cobra.Command
 	switch name {
 	case "hunt":
-		cmd = servedHuntCommand(streams, served)
+		cmd = servedHuntCommand(sio, served)
 	case "report":
-		cmd = servedReportCommand(streams, served)
+		cmd = servedReportCommand(sio, served)
 	case "kql":
-		cmd = newKQLCommand(streams) // reads no data: the same command
+		cmd = newKQLCommand(sio) // reads no data: the same command
 	default:
-		fmt.Fprintln(stderr, "guesthunt:", streams.safe(servedRefusal(name)))
+		fmt.Fprintln(stderr, "guesthunt:", sio.safe(servedRefusal(name)))
 		return exitUsage
 	}
 	root := &cobra.Command{Use: "guesthunt", SilenceUsage: true, SilenceErrors: true}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.SetIn(streams.in)
+	root.SetIn(sio.in)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(cmd)
 	root.SetArgs(args) // never nil here, so cobra never reads the server's own os.Args
-	return exitStatus(streams, root.ExecuteContext(ctx))
+	return exitStatus(sio, root.ExecuteContext(ctx))
 }
 
 // servedRefusal says in one line why a command is not run over ssh.
