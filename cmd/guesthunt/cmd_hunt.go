@@ -18,6 +18,16 @@ type huntFlags struct {
 func newHuntCommand(io streams) *cobra.Command {
 	var hf huntFlags
 	var df dataFlags
+	cmd := huntCommand(&hf, &df)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		return runHunt(cmd, io, hf, df, args)
+	}
+	return cmd
+}
+
+// huntCommand is hunt's usage and flags without its action, so that
+// "guesthunt serve" answers "ssh HOST hunt" with the same flags.
+func huntCommand(hf *huntFlags, df *dataFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "hunt [PATH...|--db FILE]",
 		Short: "Run the new-inviter rule and print the alert rows",
@@ -29,13 +39,10 @@ and csv keep all seven digits and hold the rows only.`,
 		Example: `  guesthunt hunt exports/ --baseline 14d --window 1d
   guesthunt hunt AuditLogs.ndjson.gz --as-of 2026-10-31T12:00:00Z --format json
   guesthunt hunt --db case.duckdb --fold-case --format csv > alerts.csv`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runHunt(cmd, io, hf, df, args)
-		},
 	}
-	addParamFlags(cmd, &hf)
+	addParamFlags(cmd, hf)
 	cmd.Flags().StringVar(&hf.format, "format", "table", "output: table, json, ndjson or csv")
-	addDataFlags(cmd, &df)
+	addDataFlags(cmd, df)
 	return cmd
 }
 
@@ -54,6 +61,14 @@ func addDataFlags(cmd *cobra.Command, df *dataFlags) {
 	cmd.Flags().StringVar(&df.tz, "tz", "", `zone a portal CSV's "[Local Time]" columns were written in: IANA name (Europe/Berlin) or offset (+02:00)`)
 	addMemoryFlag(cmd, df)
 	df.seed = 1
+}
+
+// huntParams checks hunt's --format and returns the rule's parameters.
+func (hf huntFlags) huntParams() (hunt.Params, error) {
+	if err := checkFormat(hf.format, "table", "json", "ndjson", "csv"); err != nil {
+		return hunt.Params{}, err
+	}
+	return hf.params()
 }
 
 func (hf huntFlags) params() (hunt.Params, error) {
@@ -76,10 +91,7 @@ func (hf huntFlags) params() (hunt.Params, error) {
 }
 
 func runHunt(cmd *cobra.Command, io streams, hf huntFlags, df dataFlags, args []string) error {
-	if err := checkFormat(hf.format, "table", "json", "ndjson", "csv"); err != nil {
-		return err
-	}
-	p, err := hf.params()
+	p, err := hf.huntParams()
 	if err != nil {
 		return err
 	}
@@ -88,12 +100,18 @@ func runHunt(cmd *cobra.Command, io streams, hf huntFlags, df dataFlags, args []
 		return err
 	}
 	defer ds.store.Close()
-	res, err := hunt.NewEngine(ds.store).Run(cmd.Context(), p)
+	return huntOn(cmd.Context(), io, hf.format, p, ds, hunt.NewEngine(ds.store))
+}
+
+// huntOn runs the rule on an open dataset and prints it: the part of hunt
+// that "guesthunt serve" shares, over its one engine.
+func huntOn(ctx context.Context, io streams, format string, p hunt.Params, ds *dataset, eng *hunt.Engine) error {
+	res, err := eng.Run(ctx, p)
 	if err != nil {
 		return err
 	}
 	describeRun(io, ds, res)
-	return writeTable(io, hf.format, res.AlertTable(), 8)
+	return writeTable(io, format, res.AlertTable(), 8)
 }
 
 // describeRun tells the analyst on stderr what the rule ran over: DEMO data,

@@ -46,7 +46,7 @@ made by an older guesthunt to the current schema in place.`,
 			}
 			st, err := store.Open(df.db)
 			if err != nil {
-				return usageError{err}
+				return usageError{explainLock(err)} // held by a server: name it
 			}
 			defer st.Close()
 			if err := df.applyMemory(st); err != nil {

@@ -24,6 +24,16 @@ func newReportCommand(io streams) *cobra.Command {
 func newReportCommandWith(io streams, triage triageLoader) *cobra.Command {
 	var hf huntFlags
 	var df dataFlags
+	cmd := reportCommand(&hf, &df)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		return runReport(cmd, io, hf, df, args, triage)
+	}
+	return cmd
+}
+
+// reportCommand is report's usage and flags without its action, so that
+// "guesthunt serve" answers "ssh HOST report" with the same flags.
+func reportCommand(hf *huntFlags, df *dataFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "report [PATH...|--db FILE]",
 		Short: "Write an incident report: the hunt, its parameters and the analysts' verdicts",
@@ -37,21 +47,15 @@ array of Microsoft Sentinel hunting bookmarks, one per alert row).`,
 		Example: `  guesthunt report --db case.duckdb > incident.md
   guesthunt report exports/ --as-of 2026-10-31T12:00:00Z --format json > incident.json
   guesthunt report --db case.duckdb --format bookmarks > bookmarks.json`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runReport(cmd, io, hf, df, args, triage)
-		},
 	}
-	addParamFlags(cmd, &hf)
+	addParamFlags(cmd, hf)
 	cmd.Flags().StringVar(&hf.format, "format", "md", "output: md, json, csv or bookmarks")
-	addDataFlags(cmd, &df)
+	addDataFlags(cmd, df)
 	return cmd
 }
 
 func runReport(cmd *cobra.Command, io streams, hf huntFlags, df dataFlags, args []string, triage triageLoader) error {
-	if err := checkFormat(hf.format, "md", "json", "csv", "bookmarks"); err != nil {
-		return err
-	}
-	p, err := hf.params()
+	p, err := hf.reportParams()
 	if err != nil {
 		return err
 	}
@@ -62,22 +66,49 @@ func runReport(cmd *cobra.Command, io streams, hf huntFlags, df dataFlags, args 
 	}
 	defer ds.store.Close()
 	location, _ := triageHome(ctx, ds, df, args)
-	fmt.Fprintln(io.err, "verdicts:", io.safe(location))
-	res, err := hunt.NewEngine(ds.store).Run(ctx, p)
+	return reportOn(ctx, io, hf.format, p, reportInput{
+		ds: ds, engine: hunt.NewEngine(ds.store), location: location,
+		verdicts: func(ctx context.Context) (map[store.Subject]store.Triage, error) { return triage(ctx, ds) },
+		meta:     func(ctx context.Context) (hunt.ReportMeta, error) { return reportMeta(ctx, ds, df, args) },
+	})
+}
+
+// reportParams checks report's --format and returns the rule's parameters.
+func (hf huntFlags) reportParams() (hunt.Params, error) {
+	if err := checkFormat(hf.format, "md", "json", "csv", "bookmarks"); err != nil {
+		return hunt.Params{}, err
+	}
+	return hf.params()
+}
+
+// reportInput is what a report is written from, however the data was
+// opened: by the command itself, or once by "guesthunt serve".
+type reportInput struct {
+	ds       *dataset
+	engine   *hunt.Engine
+	location string // where the verdicts are kept, said on stderr
+	verdicts func(context.Context) (map[store.Subject]store.Triage, error)
+	meta     func(context.Context) (hunt.ReportMeta, error)
+}
+
+// reportOn runs the rule on an open dataset and writes the report.
+func reportOn(ctx context.Context, io streams, format string, p hunt.Params, in reportInput) error {
+	fmt.Fprintln(io.err, "verdicts:", io.safe(in.location))
+	res, err := in.engine.Run(ctx, p)
 	if err != nil {
 		return err
 	}
-	verdicts, err := triage(ctx, ds)
+	verdicts, err := in.verdicts(ctx)
 	if err != nil {
 		return fmt.Errorf("read verdicts: %w", err)
 	}
-	meta, err := reportMeta(ctx, ds, df, args)
+	meta, err := in.meta(ctx)
 	if err != nil {
 		return err
 	}
-	describeRun(io, ds, res)
+	describeRun(io, in.ds, res)
 	r := hunt.NewReport(res, verdicts, meta)
-	switch hf.format {
+	switch format {
 	case "json":
 		return hunt.WriteReportJSON(io.out, r)
 	case "csv":

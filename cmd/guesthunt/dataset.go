@@ -85,7 +85,7 @@ func openDatasetWith(ctx context.Context, io streams, df dataFlags, paths []stri
 		st, err = store.OpenReadOnly(df.db)
 	}
 	if err != nil {
-		return nil, usageError{err}
+		return nil, usageError{explainLock(err)} // held by a server: name it
 	}
 	if err := df.applyMemory(st); err != nil {
 		st.Close()

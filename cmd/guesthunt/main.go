@@ -38,7 +38,12 @@ func main() {
 func run(ctx context.Context, args []string, io streams) int {
 	root := newRootCommand(io)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	return exitStatus(io, root.ExecuteContext(ctx))
+}
+
+// exitStatus says err on io.err in plain words and returns the exit status
+// it calls for.
+func exitStatus(io streams, err error) int {
 	if err == nil {
 		return exitOK
 	}

@@ -49,5 +49,6 @@ shows which file that is.`,
 	root.SetIn(io.in)
 	root.AddCommand(newHuntCommand(io), newLoadCommand(io), newSQLCommand(io), newDemoCommand(io), newKQLCommand(io), newReportCommand(io))
 	root.AddCommand(newGenerateCommand(io), newScoreCommand(io))
+	root.AddCommand(serveCommands(io)...)
 	return root
 }

@@ -32,7 +32,7 @@ func triageHome(ctx context.Context, ds *dataset, df dataFlags, paths []string) 
 		return "not saved: " + err.Error(), false
 	}
 	if err := ds.store.AttachTriage(ctx, path); err != nil {
-		return "not saved: " + err.Error(), false
+		return "not saved: " + explainLock(err).Error(), false // held by a server: name it
 	}
 	location = ds.store.TriagePath()
 	if n, err := carryPathKeyed(ctx, ds.store, paths); err != nil {

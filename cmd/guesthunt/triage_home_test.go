@@ -60,7 +60,9 @@ func TestRawVerdictsFollowContent(t *testing.T) {
 		t.Skip("no symlinks here:", err)
 	}
 	moved := filepath.Join(t.TempDir(), "moved.ndjson")
-	for name, path := range map[string]string{"symlink": link, "moved": moved} {
+	// In this order: the move breaks the symlink (a map's order made this flaky).
+	for _, c := range []struct{ name, path string }{{"symlink", link}, {"moved", moved}} {
+		name, path := c.name, c.path
 		if name == "moved" {
 			if err := os.Rename(export, moved); err != nil {
 				t.Fatal(err)
