@@ -2,9 +2,11 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/guesthunt/guesthunt/data/scenario"
 	"github.com/guesthunt/guesthunt/data/triage"
 )
@@ -23,17 +25,25 @@ type Exercise struct {
 	// Log receives every action; nil keeps none. Called on the event loop:
 	// it must not block (a buffered file, a channel).
 	Log func(Action)
+	// Now is the clock (nil: time.Now); tests fix it.
+	Now func() time.Time
+}
+
+func (x *Exercise) now() time.Time {
+	if x.Now != nil {
+		return x.Now()
+	}
+	return time.Now()
 }
 
 // exerciseState is the exercise's progress in the model.
 type exerciseState struct {
 	score     *scenario.Score // set once submitted
 	took      time.Duration
-	now       time.Time // the clock's last tick
-	submitArm bool      // X pressed once with cases untriaged
+	submitArm bool // X pressed once with cases untriaged
 }
 
-// clockMsg ticks the exercise clock.
+// clockMsg ticks the exercise clock: a redraw a second while it runs.
 type clockMsg time.Time
 
 func clockTick() tea.Cmd {
@@ -41,7 +51,6 @@ func clockTick() tea.Cmd {
 }
 
 func (m Model) onClock(t clockMsg) (tea.Model, tea.Cmd) {
-	m.ex.now = time.Time(t)
 	if m.ex.score != nil {
 		return m, nil // the clock stopped at submission
 	}
@@ -55,8 +64,8 @@ func (m Model) exerciseLabel() string {
 		return ""
 	}
 	took := m.ex.took
-	if m.ex.score == nil && !m.ex.now.IsZero() {
-		took = m.ex.now.Sub(x.Started)
+	if m.ex.score == nil {
+		took = x.now().Sub(x.Started)
 	}
 	label := fmt.Sprintf(" EXERCISE %s %s ", x.Name, clock(took))
 	if m.ex.score != nil {
@@ -88,7 +97,7 @@ func (m Model) submit() (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		s := x.Grade(m.tri.saved)
-		m.ex.score, m.ex.took = &s, time.Since(x.Started)
+		m.ex.score, m.ex.took = &s, x.now().Sub(x.Started)
 		m.logAction(Action{Kind: ActionSubmit, Score: s.Score})
 	}
 	return m.openPage(scorePage(*m.ex.score, m.ex.took)), nil
@@ -125,8 +134,9 @@ func scorePage(s scenario.Score, took time.Duration) pagerPage {
 			}
 			lines = append(lines,
 				style.Render(fmt.Sprintf("%-9s %d/%d  ", c.Outcome, c.Points, c.OutOf))+styled(c.Subject, st.Value, st.Marker),
-				st.Dim.Render(fmt.Sprintf("          expected %s, given %s", verdictLong(c.Expected), verdictLong(c.Given))),
-				"          "+styled(c.Explanation, st.Label, st.Marker), "")
+				st.Dim.Render(fmt.Sprintf("          expected %s, given %s", verdictLong(c.Expected), verdictLong(c.Given))))
+			lines = append(lines, indented(styled(c.Explanation, st.Label, st.Marker), 10, width)...)
+			lines = append(lines, "")
 		}
 		var decoys []scenario.CaseResult
 		for _, c := range s.Cases {
@@ -142,4 +152,18 @@ func scorePage(s scenario.Score, took time.Duration) pagerPage {
 		}
 		return wrapWords(lines, width)
 	}}
+}
+
+// ExerciseScore is the submitted exercise's score, nil before X (for the
+// command that ran it, once the program ends).
+func (m Model) ExerciseScore() *scenario.Score { return m.ex.score }
+
+// indented wraps s at word boundaries within width, every line indented.
+func indented(s string, indent, width int) []string {
+	pad := strings.Repeat(" ", indent)
+	out := strings.Split(ansi.Wrap(s, max(width-indent, 10), " "), "\n")
+	for i, l := range out {
+		out[i] = pad + l
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,13 +11,14 @@ import (
 
 	"github.com/guesthunt/guesthunt/data/scenario"
 	"github.com/guesthunt/guesthunt/data/triage"
+	"github.com/guesthunt/guesthunt/ui"
 )
 
 func newScoreCommand(io streams) *cobra.Command {
 	var df dataFlags
-	var keyPath, format string
+	var keyPath, format, logPath string
 	cmd := &cobra.Command{
-		Use:   "score --key KEY (--db CASE | PATH...)",
+		Use:   "score --key KEY (--db CASE | PATH... | --log SESSION)",
 		Short: "Grade the verdicts recorded for a data set against an exercise's answer key",
 		Long: `score reads the verdicts recorded for the data (in the case file with --db, or the
 verdicts the workbench keeps for these exports) and grades them against the key written
@@ -40,6 +42,17 @@ The score is the points won out of those at stake, 0-100.`,
 			if err != nil {
 				return err
 			}
+			if logPath != "" {
+				// A train session log: the verdicts it replays to.
+				if len(args) > 0 || df.db != "" {
+					return usagef("--log grades a session log alone: no data arguments")
+				}
+				given, err := replayLog(logPath)
+				if err != nil {
+					return err
+				}
+				return writeScore(io, format, scenario.Grade(key, given))
+			}
 			ctx := cmd.Context()
 			ds, err := openDataset(ctx, io, df, args, false)
 			if err != nil {
@@ -58,17 +71,12 @@ The score is the points won out of those at stake, 0-100.`,
 					given[s.Key] = t.Verdict
 				}
 			}
-			s := scenario.Grade(key, given)
-			if format == "json" {
-				enc := json.NewEncoder(io.out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(s)
-			}
-			return writeScoreTable(io, s)
+			return writeScore(io, format, scenario.Grade(key, given))
 		},
 	}
 	cmd.Flags().StringVar(&keyPath, "key", "", "the answer key (guesthunt generate's DIR.key.json)")
 	cmd.Flags().StringVar(&format, "format", "table", "output: table or json")
+	cmd.Flags().StringVar(&logPath, "log", "", "grade a guesthunt train session log (its verdicts, replayed) instead of stored verdicts")
 	addDataFlags(cmd, &df)
 	return cmd
 }
@@ -112,4 +120,47 @@ func writeScoreTable(io streams, s scenario.Score) error {
 		fmt.Fprintf(io.out, "%s: %s\n", io.safe(c.Subject), io.safe(c.Explanation))
 	}
 	return nil
+}
+
+func writeScore(io streams, format string, s scenario.Score) error {
+	if format == "json" {
+		enc := json.NewEncoder(io.out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	}
+	return writeScoreTable(io, s)
+}
+
+// replayLog reads a train session log and returns the inviter verdicts it
+// replays to (ui.ReplayVerdicts). The first line names the exercise; lines
+// that are not actions are reported by number.
+func replayLog(path string) (map[string]triage.Verdict, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	defer f.Close()
+	var actions []ui.Action
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		if n == 1 {
+			continue // the exercise's header line
+		}
+		var a ui.Action
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			return nil, usagef("%s:%d: not a session log line: %v", path, n, err)
+		}
+		actions = append(actions, a)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	given := map[string]triage.Verdict{}
+	for s, t := range ui.ReplayVerdicts(actions) {
+		if s.Kind == triage.SubjectInviter {
+			given[s.Key] = t.Verdict
+		}
+	}
+	return given, nil
 }

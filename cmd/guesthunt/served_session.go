@@ -56,6 +56,7 @@ func sessionDeps(served *servedData, s serveSession) ui.Deps {
 		TriageDurable:  d.durable,
 		KQL:            hunt.KQLText,
 		ExportDir:      dir,
+		ExportRemote:   true,
 		Export:         confinedExport(dir, reportExporter(d.ds, d.df, d.args)),
 	}
 }
