@@ -1,0 +1,31 @@
+package serve
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"charm.land/ssh"
+)
+
+// exec runs an allowed command without the workbench (ssh HOST hunt
+// --format json). Refusals name what is allowed.
+func (s *Server) exec(sess ssh.Session, who Session) (status int, reason string) {
+	args := sess.Command()
+	if sess.RawCommand() != "" && len(args) == 0 {
+		io.WriteString(sess.Stderr(), "guesthunt serve: the command could not be parsed (unbalanced quotes?)\r\n")
+		return exitUsage, "refused"
+	}
+	if why := checkExec(args); why != "" {
+		io.WriteString(sess.Stderr(), why+"\r\n")
+		return exitUsage, "refused"
+	}
+	if s.cfg.Exec == nil {
+		io.WriteString(sess.Stderr(), "guesthunt serve: commands are not enabled on this server\r\n")
+		return exitRefused, "refused"
+	}
+	ctx, cancel := context.WithCancel(sess.Context())
+	defer cancel()
+	status = s.cfg.Exec(ctx, who, args, sess, sess.Stderr())
+	return status, fmt.Sprintf("exit %d", status)
+}

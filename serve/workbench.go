@@ -1,0 +1,143 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	"charm.land/wish/v2/bubbletea"
+	"github.com/guesthunt/guesthunt/data/triage"
+	"github.com/guesthunt/guesthunt/ui"
+)
+
+// workbench runs one session's workbench: its own tea.Program and ui.Model
+// (parameters, selection, pages, size, colours) over the shared engine and
+// verdict store that Config.Workbench hands out.
+func (s *Server) workbench(sess ssh.Session, who Session) (status int, reason string) {
+	pty, winch, _ := sess.Pty()
+	ctx, cancel := context.WithCancel(sess.Context())
+	defer cancel()
+
+	deps := s.sessionDeps(ctx, who)
+	idle := newIdleInput(sess, s.cfg.IdleTimeout)
+	opts := append(bubbletea.MakeOptions(sess), // output, colour profile from TERM/COLORTERM/NO_COLOR, size
+		tea.WithInput(idle),
+		tea.WithContext(ctx),
+		// The server owns SIGINT/SIGTERM; a session must not react to them.
+		tea.WithoutSignalHandler(),
+		tea.WithWindowSize(pty.Window.Width, pty.Window.Height),
+	)
+	p := tea.NewProgram(ui.New(deps), opts...)
+	if !s.track(p) {
+		io.WriteString(sess.Stderr(), "guesthunt serve: the server is shutting down\r\n")
+		return exitRefused, "shutdown"
+	}
+	defer s.untrack(p)
+
+	go forwardResizes(ctx, p, winch, idle)
+	go idle.watch(ctx, p.Quit)
+
+	_, err := p.Run()
+	switch {
+	case errors.Is(err, tea.ErrProgramPanic):
+		io.WriteString(sess.Stderr(), "\r\nguesthunt serve: the workbench failed (internal error); verdicts already saved are kept\r\n")
+		return exitInternal, "panic"
+	case idle.expired():
+		io.WriteString(sess.Stderr(), "\r\nguesthunt serve: closed after "+s.cfg.IdleTimeout.String()+" without input\r\n")
+		return 0, "idle"
+	case s.isClosing():
+		io.WriteString(sess.Stderr(), "\r\nguesthunt serve: the server is shutting down; verdicts already saved are kept\r\n")
+		return 0, "shutdown"
+	case err != nil && !errors.Is(err, tea.ErrProgramKilled):
+		return exitRefused, "error"
+	}
+	return 0, "quit"
+}
+
+// sessionDeps is Config.Workbench's answer with what only the server may
+// decide: the session's context, who verdicts are attributed to, colour,
+// and nothing that writes on the server.
+func (s *Server) sessionDeps(ctx context.Context, who Session) ui.Deps {
+	deps := s.cfg.Workbench(who)
+	deps.Context = ctx
+	deps.Analyst = who.Analyst() // never the client's say
+	if v, ok := lookupEnv(who.Environ, "NO_COLOR"); ok {
+		if b, _ := strconv.ParseBool(v); b {
+			deps.NoColor = true
+		}
+	}
+	// A session writes no audit data on the server: reports are printed by
+	// `ssh HOST report`, never written to the server's disk.
+	deps.Export, deps.ExportDir = nil, ""
+	if who.Exercise {
+		// Exercise logins share a code, not an identity: each gets verdicts
+		// of its own that touch nobody else's.
+		deps.Triage = triage.New(triage.NewMemory())
+		deps.TriageDurable = false
+		deps.TriageLocation = "exercise mode: this session's own verdicts, not saved"
+	}
+	deps.Triage = wrapSaves(deps.Triage, &s.saves)
+	return deps
+}
+
+func lookupEnv(env []string, key string) (string, bool) {
+	for i := len(env) - 1; i >= 0; i-- { // the last one sent wins, as with setenv
+		if k, v, ok := strings.Cut(env[i], "="); ok && k == key {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// forwardResizes hands the client's window changes to the program; a
+// resize counts as activity.
+func forwardResizes(ctx context.Context, p *tea.Program, winch <-chan ssh.Window, idle *idleInput) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case w, ok := <-winch:
+			if !ok {
+				return
+			}
+			idle.touch()
+			p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+		}
+	}
+}
+
+// track registers a workbench for shutdown; false once shutdown began.
+func (s *Server) track(p *tea.Program) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.isClosingLocked() {
+		return false
+	}
+	s.programs[p] = struct{}{}
+	return true
+}
+
+func (s *Server) untrack(p *tea.Program) {
+	s.mu.Lock()
+	delete(s.programs, p)
+	s.mu.Unlock()
+}
+
+func (s *Server) isClosing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.isClosingLocked()
+}
+
+func (s *Server) isClosingLocked() bool {
+	select {
+	case <-s.closing:
+		return true
+	default:
+		return false
+	}
+}
