@@ -324,3 +324,22 @@ func (tm *term) ended(d time.Duration) int {
 		return -1
 	}
 }
+
+func testFingerprint(t testing.TB, n byte) string {
+	return gossh.FingerprintSHA256(testKey(t, n).PublicKey())
+}
+
+// coloredCells counts cells drawn with a foreground or background colour.
+func coloredCells(tm *term) int {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	n := 0
+	for y := 0; y < tm.emu.Height(); y++ {
+		for x := 0; x < tm.emu.Width(); x++ {
+			if c := tm.emu.CellAt(x, y); c != nil && (c.Style.Fg != nil || c.Style.Bg != nil) {
+				n++
+			}
+		}
+	}
+	return n
+}

@@ -12,6 +12,7 @@ import (
 	"charm.land/wish/v2/bubbletea"
 	"github.com/guesthunt/guesthunt/data/triage"
 	"github.com/guesthunt/guesthunt/ui"
+	"github.com/guesthunt/guesthunt/ui/textsafe"
 )
 
 // workbench runs one session's workbench: its own tea.Program and ui.Model
@@ -44,6 +45,8 @@ func (s *Server) workbench(sess ssh.Session, who Session) (status int, reason st
 	_, err := p.Run()
 	switch {
 	case errors.Is(err, tea.ErrProgramPanic):
+		// Bubble Tea recovered it and printed the stack on the server's stderr.
+		s.log.Error("session panic", "user", textsafe.Text(who.User), "fingerprint", who.KeyFingerprint, "addr", who.RemoteAddr)
 		io.WriteString(sess.Stderr(), "\r\nguesthunt serve: the workbench failed (internal error); verdicts already saved are kept\r\n")
 		return exitInternal, "panic"
 	case idle.expired():
