@@ -103,7 +103,7 @@ type testServer struct {
 
 // startServer fills in the host key, the log and the authorized keys (the
 // keys seeded 1 and 2) unless cfg has them, and serves until the test ends.
-func startServer(t *testing.T, cfg Config) *testServer {
+func startServer(t testing.TB, cfg Config) *testServer {
 	t.Helper()
 	dir := t.TempDir()
 	if cfg.HostKeyPath == "" {
