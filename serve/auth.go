@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"charm.land/ssh"
@@ -17,6 +18,10 @@ const exerciseExt = "guesthunt-exercise"
 
 // maxUser bounds the user name kept with each verdict (runes).
 const maxUser = 64
+
+// wrongCodeDelay slows guessing the exercise code (a short, shared secret)
+// beyond what the per-address connection limit already does.
+const wrongCodeDelay = time.Second
 
 // publicKeyAuth admits the keys of the authorized_keys file, re-read when
 // it changed.
@@ -34,6 +39,7 @@ func (s *Server) exerciseAuth(ctx ssh.Context, challenge gossh.KeyboardInteracti
 	}
 	got, want := sha256.Sum256([]byte(answers[0])), sha256.Sum256([]byte(s.cfg.ExerciseCode))
 	if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+		time.Sleep(wrongCodeDelay)
 		return false
 	}
 	p := ctx.Permissions()

@@ -93,10 +93,17 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// maxWarnings bounds Warnings: a keys file re-read often with bad lines
+// must not grow it without end.
+const maxWarnings = 200
+
 // warn keeps a problem for Warnings and logs it (authorized_keys lines, also
 // when the file is re-read later).
 func (s *Server) warn(msg string) {
 	s.mu.Lock()
+	if len(s.warns) >= maxWarnings {
+		s.warns = s.warns[1:]
+	}
 	s.warns = append(s.warns, msg)
 	s.mu.Unlock()
 	s.log.Warn(msg)

@@ -52,6 +52,8 @@ func (s *Server) workbench(sess ssh.Session, who Session) (status int, reason st
 	case idle.expired():
 		io.WriteString(sess.Stderr(), "\r\nguesthunt serve: closed after "+s.cfg.IdleTimeout.String()+" without input\r\n")
 		return 0, "idle"
+	case ctx.Err() != nil:
+		return 0, "disconnected"
 	case s.isClosing():
 		io.WriteString(sess.Stderr(), "\r\nguesthunt serve: the server is shutting down; verdicts already saved are kept\r\n")
 		return 0, "shutdown"
