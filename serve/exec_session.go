@@ -26,6 +26,24 @@ func (s *Server) exec(sess ssh.Session, who Session) (status int, reason string)
 	}
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
+	if _, winch, ok := sess.Pty(); ok {
+		// ssh -t HOST hunt: nobody draws, but a resize must not block the
+		// session's request loop (charm.land/ssh sends it unbuffered).
+		go drainResizes(ctx, winch)
+	}
 	status = s.cfg.Exec(ctx, who, args, sess, sess.Stderr())
 	return status, fmt.Sprintf("exit %d", status)
+}
+
+func drainResizes(ctx context.Context, winch <-chan ssh.Window) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case _, ok := <-winch:
+			if !ok {
+				return
+			}
+		}
+	}
 }

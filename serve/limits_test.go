@@ -244,3 +244,39 @@ func (b *slowBackend) SaveTriage(ctx context.Context, e triage.Edit) (triage.Tri
 	}
 	return b.Memory.SaveTriage(ctx, e)
 }
+
+// ssh -t HOST kql: a command with a terminal runs like one without, its
+// output made terminal-friendly (CRLF), and resizes do not get in the way.
+func TestExecWithPTY(t *testing.T) {
+	ts := startServer(t, Config{Exec: func(ctx context.Context, _ Session, _ []string, stdout, _ io.Writer) int {
+		io.WriteString(stdout, "a\nb")
+		select {
+		case <-time.After(200 * time.Millisecond):
+		case <-ctx.Done():
+		}
+		return 3
+	}})
+	s, err := ts.client(t, "alice", 1).NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.RequestPty("xterm", 24, 80, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	s.Stdout = &out
+	if err := s.Start("kql"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		s.WindowChange(24+i, 80)
+	}
+	err = s.Wait()
+	if ee, ok := err.(*gossh.ExitError); !ok || ee.ExitStatus() != 3 {
+		t.Errorf("exit %v, want status 3", err)
+	}
+	if out.String() != "a\r\nb" {
+		t.Errorf("output %q, want CRLF line ends", out.String())
+	}
+}
