@@ -131,8 +131,17 @@ func BenchmarkSessions(b *testing.B) {
 // benchKeys is one analyst's script: rows, the workbench's pages (event
 // detail, why-flagged, help; each closed with esc), the guests pane, and
 // the baseline one day longer and shorter (each a re-run of the rule).
+// GUESTHUNT_BENCH_SCRIPT=moves keeps only what asks the engine nothing
+// (rows, panes, help), to tell the server's and the UI's share from the
+// engine's.
 func benchKeys() []string {
 	var ks []string
+	if os.Getenv("GUESTHUNT_BENCH_SCRIPT") == "moves" {
+		for range 6 {
+			ks = append(ks, "j", "\t", "\t", "?", "\x1b", "k")
+		}
+		return ks
+	}
 	for range 3 {
 		ks = append(ks, "j", "\r", "\x1b", "w", "\x1b", "?", "\x1b", "\t", "\t", "+", "k", "-")
 	}
