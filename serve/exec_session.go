@@ -10,7 +10,8 @@ import (
 
 // exec runs an allowed command without the workbench (ssh HOST hunt
 // --format json). Refusals name what is allowed.
-func (s *Server) exec(sess ssh.Session, who Session) (status int, reason string) {
+// winch is the PTY's window changes, nil without a PTY.
+func (s *Server) exec(sess ssh.Session, who Session, winch <-chan ssh.Window) (status int, reason string) {
 	args := sess.Command()
 	if sess.RawCommand() != "" && len(args) == 0 {
 		io.WriteString(sess.Stderr(), "guesthunt serve: the command could not be parsed (unbalanced quotes?)\r\n")
@@ -26,7 +27,7 @@ func (s *Server) exec(sess ssh.Session, who Session) (status int, reason string)
 	}
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
-	if _, winch, ok := sess.Pty(); ok {
+	if winch != nil {
 		// ssh -t HOST hunt: nobody draws, but a resize must not block the
 		// session's request loop (charm.land/ssh sends it unbuffered).
 		go drainResizes(ctx, winch)

@@ -60,6 +60,9 @@ func New(cfg Config) (*Server, error) {
 	opts := []ssh.Option{
 		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
 		wish.WithAddress(cfg.Listen),
+		// No real pseudo-terminal on the server: the session's writer turns
+		// LF into CRLF (programOptions relies on it).
+		ssh.EmulatePty(),
 		// The workbench's own idle timer (keys only) ends idle sessions with
 		// a message; this one only reaps connections that never open one.
 		wish.WithIdleTimeout(cfg.IdleTimeout + time.Minute),

@@ -23,10 +23,14 @@ const (
 func (s *Server) handle(sess ssh.Session) {
 	start := time.Now()
 	who, ok := identify(sess)
+	// Pty() is read once, here: charm.land/ssh writes the window size on
+	// each window-change request without a lock, so every later read would
+	// race with a resize. Changes arrive on the channel instead.
+	pty, winch, hasPty := sess.Pty()
 	kind := "pty"
 	if sess.RawCommand() != "" {
 		kind = "exec"
-	} else if _, _, pty := sess.Pty(); !pty {
+	} else if !hasPty {
 		kind = "no-pty"
 	}
 	command := ""
@@ -58,9 +62,13 @@ func (s *Server) handle(sess ssh.Session) {
 	}()
 	switch kind {
 	case "pty":
-		status, reason = s.workbench(sess, who)
+		status, reason = s.workbench(sess, who, pty, winch)
 	default:
-		status, reason = s.exec(sess, who)
+		if hasPty {
+			status, reason = s.exec(sess, who, winch)
+		} else {
+			status, reason = s.exec(sess, who, nil)
+		}
 	}
 }
 

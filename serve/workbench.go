@@ -9,7 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
-	"charm.land/wish/v2/bubbletea"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/guesthunt/guesthunt/data/triage"
 	"github.com/guesthunt/guesthunt/ui"
 	"github.com/guesthunt/guesthunt/ui/textsafe"
@@ -18,21 +18,13 @@ import (
 // workbench runs one session's workbench: its own tea.Program and ui.Model
 // (parameters, selection, pages, size, colours) over the shared engine and
 // verdict store that Config.Workbench hands out.
-func (s *Server) workbench(sess ssh.Session, who Session) (status int, reason string) {
-	pty, winch, _ := sess.Pty()
+func (s *Server) workbench(sess ssh.Session, who Session, pty ssh.Pty, winch <-chan ssh.Window) (status int, reason string) {
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
 
 	deps := s.sessionDeps(ctx, who)
 	idle := newIdleInput(sess, s.cfg.IdleTimeout)
-	opts := append(bubbletea.MakeOptions(sess), // output, colour profile from TERM/COLORTERM/NO_COLOR, size
-		tea.WithInput(idle),
-		tea.WithContext(ctx),
-		// The server owns SIGINT/SIGTERM; a session must not react to them.
-		tea.WithoutSignalHandler(),
-		tea.WithWindowSize(pty.Window.Width, pty.Window.Height),
-	)
-	p := tea.NewProgram(ui.New(deps), opts...)
+	p := tea.NewProgram(ui.New(deps), programOptions(ctx, sess, pty, idle)...)
 	if !s.track(p) {
 		io.WriteString(sess.Stderr(), "guesthunt serve: the server is shutting down\r\n")
 		return exitRefused, "shutdown"
@@ -43,24 +35,52 @@ func (s *Server) workbench(sess ssh.Session, who Session) (status int, reason st
 	go idle.watch(ctx, p.Quit)
 
 	_, err := p.Run()
+	// Messages go to stdout, after the program's own terminal restore: on
+	// a PTY both streams reach the same screen, and one stream keeps them
+	// in order (the restore must not wipe the message).
 	switch {
 	case errors.Is(err, tea.ErrProgramPanic):
 		// Bubble Tea recovered it and printed the stack on the server's stderr.
 		s.log.Error("session panic", "user", textsafe.Text(who.User), "fingerprint", who.KeyFingerprint, "addr", who.RemoteAddr)
-		io.WriteString(sess.Stderr(), "\r\nguesthunt serve: the workbench failed (internal error); verdicts already saved are kept\r\n")
+		io.WriteString(sess, "\r\nguesthunt serve: the workbench failed (internal error); verdicts already saved are kept\r\n")
 		return exitInternal, "panic"
 	case idle.expired():
-		io.WriteString(sess.Stderr(), "\r\nguesthunt serve: closed after "+s.cfg.IdleTimeout.String()+" without input\r\n")
+		io.WriteString(sess, "\r\nguesthunt serve: closed after "+s.cfg.IdleTimeout.String()+" without input\r\n")
 		return 0, "idle"
 	case ctx.Err() != nil:
 		return 0, "disconnected"
 	case s.isClosing():
-		io.WriteString(sess.Stderr(), "\r\nguesthunt serve: the server is shutting down; verdicts already saved are kept\r\n")
+		io.WriteString(sess, "\r\nguesthunt serve: the server is shutting down; verdicts already saved are kept\r\n")
 		return 0, "shutdown"
 	case err != nil && !errors.Is(err, tea.ErrProgramKilled):
 		return exitRefused, "error"
 	}
 	return 0, "quit"
+}
+
+// programOptions are wish's bubbletea.MakeOptions for the emulated PTY
+// this server always uses (output through the session's CRLF writer,
+// colour profile from the client's TERM, COLORTERM and NO_COLOR, its
+// environment and window size, suspend ignored), built from the Pty read
+// once instead of reading it again, plus what a server needs.
+func programOptions(ctx context.Context, sess ssh.Session, pty ssh.Pty, in io.Reader) []tea.ProgramOption {
+	envs := append(sess.Environ(), "TERM="+pty.Term)
+	return []tea.ProgramOption{
+		tea.WithInput(in),
+		tea.WithOutput(sess),
+		tea.WithColorProfile(colorprofile.Env(envs)),
+		tea.WithEnvironment(envs),
+		tea.WithWindowSize(pty.Window.Width, pty.Window.Height),
+		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
+			if _, ok := msg.(tea.SuspendMsg); ok { // ctrl+z would stop nothing but this session's screen
+				return tea.ResumeMsg{}
+			}
+			return msg
+		}),
+		tea.WithContext(ctx),
+		// The server owns SIGINT/SIGTERM; a session must not react to them.
+		tea.WithoutSignalHandler(),
+	}
 }
 
 // sessionDeps is Config.Workbench's answer with what only the server may
