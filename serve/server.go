@@ -79,7 +79,11 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 		if s.keys.count() == 0 && cfg.ExerciseCode == "" {
-			return nil, fmt.Errorf("no usable key in %s (and no exercise code): nobody could log in", cfg.AuthorizedKeysPath)
+			msg := fmt.Sprintf("no usable key in %s (and no exercise code): nobody could log in", cfg.AuthorizedKeysPath)
+			for _, w := range s.keys.warnings() { // New returns no Server to ask
+				msg += "\n  " + w
+			}
+			return nil, errors.New(msg)
 		}
 		opts = append(opts, wish.WithPublicKeyAuth(s.publicKeyAuth))
 	}
