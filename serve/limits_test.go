@@ -280,3 +280,40 @@ func TestExecWithPTY(t *testing.T) {
 		t.Errorf("output %q, want CRLF line ends", out.String())
 	}
 }
+
+// Connections that never authenticate cannot pile up beyond a bound, and
+// their slots come back when they close.
+func TestOpenConnectionBound(t *testing.T) {
+	ts := startServer(t, Config{MaxSessions: 1, ConnPerMinute: 1000}) // bound 2*1+8 = 10
+	var idle []net.Conn
+	for range 10 {
+		c, err := net.Dial("tcp", ts.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		idle = append(idle, c)
+	}
+	// The server counts a connection when it accepts it; wait for all ten.
+	deadline := time.Now().Add(5 * time.Second)
+	for ts.conns.Load() < 10 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if _, err := ts.dial(t, "alice", gossh.PublicKeys(testKey(t, 1))); err == nil {
+		t.Fatal("an eleventh connection got in")
+	}
+	for _, c := range idle {
+		c.Close()
+	}
+	deadline = time.Now().Add(5 * time.Second)
+	for {
+		c, err := ts.dial(t, "alice", gossh.PublicKeys(testKey(t, 1)))
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("slots not given back: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -26,6 +27,7 @@ type Server struct {
 	keys   *authorizedKeys // nil: no key login (exercise code only)
 	limit  *connLimiter
 	saves  saves
+	conns  atomic.Int64 // open connections (conns.go)
 	ssh    *ssh.Server
 	sessWG sync.WaitGroup // session handlers running
 
@@ -195,7 +197,8 @@ func (s *Server) shutdown() {
 	s.log.Info("shut down", "duration", time.Since(start).Round(time.Millisecond), "saves_finished", savesDone)
 }
 
-// admitConn applies the per-address rate limit before the handshake.
+// admitConn applies the per-address rate limit and the bound on open
+// connections, before the handshake.
 func (s *Server) admitConn(_ ssh.Context, c net.Conn) net.Conn {
 	ok, first := s.limit.allow(c.RemoteAddr())
 	if !ok {
@@ -204,5 +207,10 @@ func (s *Server) admitConn(_ ssh.Context, c net.Conn) net.Conn {
 		}
 		return nil
 	}
-	return c
+	counted, ok := takeConn(&s.conns, maxConns(s.cfg.MaxSessions), c)
+	if !ok {
+		s.log.Warn("connection refused: too many open connections", "addr", addrHost(c.RemoteAddr()), "max", maxConns(s.cfg.MaxSessions))
+		return nil
+	}
+	return counted
 }
