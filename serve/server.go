@@ -28,6 +28,7 @@ type Server struct {
 	limit  *connLimiter
 	saves  saves
 	conns  atomic.Int64 // open connections (conns.go)
+	ptys   sync.Map     // ssh.Session -> ptyInfo (pty.go)
 	ssh    *ssh.Server
 	sessWG sync.WaitGroup // session handlers running
 
@@ -62,9 +63,6 @@ func New(cfg Config) (*Server, error) {
 	opts := []ssh.Option{
 		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
 		wish.WithAddress(cfg.Listen),
-		// No real pseudo-terminal on the server: the session's writer turns
-		// LF into CRLF (programOptions relies on it).
-		ssh.EmulatePty(),
 		// The workbench's own idle timer (keys only) ends idle sessions with
 		// a message; this one only reaps connections that never open one.
 		wish.WithIdleTimeout(cfg.IdleTimeout + time.Minute),
@@ -72,6 +70,7 @@ func New(cfg Config) (*Server, error) {
 			srv.HandshakeTimeout = handshakeTimeout
 			srv.ConnCallback = s.admitConn
 			srv.Handler = s.handle
+			srv.PtyHandler = s.ptyHandler()
 			return nil
 		},
 	}

@@ -23,10 +23,7 @@ const (
 func (s *Server) handle(sess ssh.Session) {
 	start := time.Now()
 	who, ok := identify(sess)
-	// Pty() is read once, here: charm.land/ssh writes the window size on
-	// each window-change request without a lock, so every later read would
-	// race with a resize. Changes arrive on the channel instead.
-	pty, winch, hasPty := sess.Pty()
+	tty, hasPty := s.sessionPty(sess) // not sess.Pty(): see pty.go
 	kind := "pty"
 	if sess.RawCommand() != "" {
 		kind = "exec"
@@ -62,10 +59,10 @@ func (s *Server) handle(sess ssh.Session) {
 	}()
 	switch kind {
 	case "pty":
-		status, reason = s.workbench(sess, who, pty, winch)
+		status, reason = s.workbench(sess, who, tty.pty, tty.winch)
 	default:
 		if hasPty {
-			status, reason = s.exec(sess, who, winch)
+			status, reason = s.exec(sess, who, tty.winch)
 		} else {
 			status, reason = s.exec(sess, who, nil)
 		}

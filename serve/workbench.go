@@ -61,8 +61,9 @@ func (s *Server) workbench(sess ssh.Session, who Session, pty ssh.Pty, winch <-c
 // programOptions are wish's bubbletea.MakeOptions for the emulated PTY
 // this server always uses (output through the session's CRLF writer,
 // colour profile from the client's TERM, COLORTERM and NO_COLOR, its
-// environment and window size, suspend ignored), built from the Pty read
-// once instead of reading it again, plus what a server needs.
+// environment and window size, suspend ignored), built from the Pty that
+// ptyHandler recorded rather than sess.Pty() (pty.go), plus what a server
+// needs.
 func programOptions(ctx context.Context, sess ssh.Session, pty ssh.Pty, in io.Reader) []tea.ProgramOption {
 	envs := append(sess.Environ(), "TERM="+pty.Term)
 	return []tea.ProgramOption{
