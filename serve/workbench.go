@@ -86,7 +86,9 @@ func programOptions(ctx context.Context, sess ssh.Session, pty ssh.Pty, in io.Re
 
 // sessionDeps is Config.Workbench's answer with what only the server may
 // decide: the session's context, who verdicts are attributed to, colour,
-// and nothing that writes on the server.
+// and an exercise login's isolation. Export is passed through: where a
+// session may write a report is the Workbench's decision (guesthunt serve
+// confines it to the analyst's own folder).
 func (s *Server) sessionDeps(ctx context.Context, who Session) ui.Deps {
 	deps := s.cfg.Workbench(who)
 	deps.Context = ctx
@@ -96,15 +98,14 @@ func (s *Server) sessionDeps(ctx context.Context, who Session) ui.Deps {
 			deps.NoColor = true
 		}
 	}
-	// A session writes no audit data on the server: reports are printed by
-	// `ssh HOST report`, never written to the server's disk.
-	deps.Export, deps.ExportDir = nil, ""
 	if who.Exercise {
 		// Exercise logins share a code, not an identity: each gets verdicts
-		// of its own that touch nobody else's.
+		// of its own that touch nobody else's, whatever Workbench gave.
+		if deps.TriageDurable || deps.TriageLocation == "" {
+			deps.TriageLocation = "exercise mode: this session's own verdicts, not saved"
+		}
 		deps.Triage = triage.New(triage.NewMemory())
 		deps.TriageDurable = false
-		deps.TriageLocation = "exercise mode: this session's own verdicts, not saved"
 	}
 	deps.Triage = wrapSaves(deps.Triage, &s.saves)
 	return deps
