@@ -206,7 +206,11 @@ func TestShutdownLetsSavesFinish(t *testing.T) {
 	a := openTerm(t, ts.client(t, "alice", 1), 120, 36, nil)
 	a.waitFor("5 inviters flagged", 30*time.Second)
 	a.send("tm")
-	<-slow.started
+	select {
+	case <-slow.started:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no save started:\n%s", a.screen())
+	}
 	stopped := make(chan error, 1)
 	go func() { stopped <- ts.stop() }()
 	a.ended(10 * time.Second) // the workbench is told to quit at once

@@ -104,11 +104,11 @@ func TestStaleNoteSaveRefusedNamingTheOther(t *testing.T) {
 
 func TestIdleTimeoutEndsSession(t *testing.T) {
 	st, eng := demoData(t)
-	ts := startServer(t, Config{IdleTimeout: 700 * time.Millisecond, Workbench: demoWorkbench(st, eng, nil)})
+	ts := startServer(t, Config{IdleTimeout: 1500 * time.Millisecond, Workbench: demoWorkbench(st, eng, nil)})
 	tm := openTerm(t, ts.client(t, "alice", 1), 100, 30, nil)
 	tm.waitFor("inviters flagged", 30*time.Second)
 	// Keys keep it open past the timeout...
-	for range 4 {
+	for range 8 {
 		time.Sleep(300 * time.Millisecond)
 		tm.send("j")
 	}
