@@ -1,5 +1,3 @@
-//go:build servewiring
-
 package main
 
 import (
