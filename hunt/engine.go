@@ -27,6 +27,8 @@ type Engine struct {
 	rowsMu  sync.Mutex
 	rowsGen int64                           // the cache generation rows belongs to
 	rows    map[store.RecordKey]data.Record // alert rows' columns already fetched
+
+	gate gate // bounds the calls in flight (SetConcurrency); nil: none
 }
 
 // NewEngine makes an engine over st. The invite cache is built on first use

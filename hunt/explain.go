@@ -110,6 +110,11 @@ func (e *Engine) Explain(ctx context.Context, p Params, upn string) (*Explanatio
 	if upn == "" {
 		return nil, errors.New("explain: empty UPN (the rule never flags an empty inviter UPN)")
 	}
+	release, gateErr := e.gate.enter(ctx)
+	if gateErr != nil {
+		return nil, gateErr
+	}
+	defer release()
 	var ex *Explanation
 	err := e.withCache(ctx, func(c *inviteCache) error {
 		s, err := e.resolve(p, c)

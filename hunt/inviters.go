@@ -27,7 +27,7 @@ type InviterSummary struct {
 
 // Inviters runs the rule and returns one summary per flagged inviter.
 func (e *Engine) Inviters(ctx context.Context, p Params) ([]InviterSummary, error) {
-	res, err := e.Run(ctx, p)
+	res, err := e.Run(ctx, p) // Run takes the gate: Inviters must not
 	if err != nil {
 		return nil, err
 	}

@@ -54,6 +54,11 @@ func matchingText(foldCase bool) string {
 
 // Run evaluates the rule with parameters p.
 func (e *Engine) Run(ctx context.Context, p Params) (*Result, error) {
+	release, gateErr := e.gate.enter(ctx)
+	if gateErr != nil {
+		return nil, gateErr
+	}
+	defer release()
 	start := time.Now()
 	var res *Result
 	err := e.withCache(ctx, func(c *inviteCache) error {

@@ -49,6 +49,11 @@ func (e *Engine) Sensitivity(ctx context.Context, p Params, maxDays int) ([]Sens
 	if maxDays < 1 || maxDays > MaxSensitivityDays {
 		return nil, fmt.Errorf("sensitivity: %d days, want 1 to %d", maxDays, MaxSensitivityDays)
 	}
+	release, gateErr := e.gate.enter(ctx)
+	if gateErr != nil {
+		return nil, gateErr
+	}
+	defer release()
 	var points []SensitivityPoint
 	err := e.withCache(ctx, func(c *inviteCache) error {
 		s, err := e.resolve(p, c)

@@ -37,6 +37,16 @@ import (
 // -benchtime 1x; see docs/PERFORMANCE.md, section "serve".
 func BenchmarkSessions(b *testing.B) {
 	st, eng, events := benchData(b)
+	// As guesthunt serve does (cmd/guesthunt/served.go); 0 measures the
+	// unbounded engine.
+	if g := envInt(b, "GUESTHUNT_BENCH_GATE", max(1, runtime.NumCPU()-1)); g > 0 {
+		eng.SetConcurrency(g)
+	}
+	if t := envInt(b, "GUESTHUNT_BENCH_THREADS", 0); t > 0 {
+		if err := st.ApplyOpenOptions(store.OpenOptions{Threads: t}); err != nil {
+			b.Fatal(err)
+		}
+	}
 	n := envInt(b, "GUESTHUNT_BENCH_SESSIONS", 20)
 	tri := triage.New(triage.NewMemory())
 	ts := startServer(b, Config{ConnPerMinute: 10000, MaxSessions: n + 1,

@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -79,6 +81,10 @@ func runServe(ctx context.Context, io streams, sf serveFlags, df dataFlags, args
 	if sf.authorizedKeys == "" && sf.exerciseCode == "" {
 		return usagef("serve needs a way to log in: --authorized-keys FILE, or --exercise-code CODE for a classroom")
 	}
+	// The log goes to stderr, often through a pipe (| tee): when the reader
+	// dies first, a write must fail, not kill the server before it has let
+	// sessions finish saving and removed its .serving file.
+	signal.Ignore(syscall.SIGPIPE)
 	stateDir, err := triage.StateDir()
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"runtime"
 
 	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/data/triage"
@@ -46,9 +47,14 @@ func openServed(ctx context.Context, io streams, df dataFlags, args []string, p 
 		return nil, err
 	}
 	location, durable := triageHome(ctx, ds, df, args)
+	// Engine questions on all cores but one, which keeps drawing: unbounded,
+	// twenty sessions' queries starved every session's redraw
+	// (docs/PERFORMANCE.md, serve).
+	engine := hunt.NewEngine(ds.store)
+	engine.SetConcurrency(max(1, runtime.NumCPU()-1))
 	return &servedData{
 		ds: ds, df: df, args: append([]string(nil), args...),
-		engine: hunt.NewEngine(ds.store), triage: newVerdictStore(ds),
+		engine: engine, triage: newVerdictStore(ds),
 		location: location, durable: durable, info: info, params: p,
 		exportRoot: servedExportRoot(stateDir),
 	}, nil

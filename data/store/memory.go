@@ -20,11 +20,19 @@ type OpenOptions struct {
 	// directory under os.TempDir() that is removed when the store closes.
 	// Only used with a MemoryLimit.
 	TempDir string
+	// Threads caps DuckDB's worker threads; 0 leaves DuckDB's default (one
+	// a core). A server keeps a core for drawing sessions this way.
+	Threads int
 }
 
 // ApplyOpenOptions sets DuckDB's memory_limit and temp_directory for s. Both
 // are database-wide settings, so they hold for every connection of the pool.
 func (s *Store) ApplyOpenOptions(opts OpenOptions) error {
+	if opts.Threads > 0 {
+		if _, err := s.db.Exec(fmt.Sprintf(`SET threads = %d`, opts.Threads)); err != nil {
+			return fmt.Errorf("set threads: %w", err)
+		}
+	}
 	if opts.MemoryLimit <= 0 {
 		return nil
 	}
