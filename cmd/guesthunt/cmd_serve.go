@@ -27,9 +27,9 @@ func serveCommands(io streams) []*cobra.Command { return []*cobra.Command{newSer
 // serveFlags are serve's own flags; the data and parameter flags are the
 // workbench's.
 type serveFlags struct {
-	listen, hostKey, authorizedKeys, exerciseCode string
-	maxSessions                                   int
-	idleTimeout                                   time.Duration
+	listen, hostKey, authorizedKeys, exerciseCode, exerciseKey string
+	maxSessions                                                int
+	idleTimeout                                                time.Duration
 }
 
 func newServeCommand(io streams) *cobra.Command {
@@ -68,6 +68,7 @@ file tells local guesthunt commands where the server listens.`,
 	f.StringVar(&sf.hostKey, "host-key", "", "SSH host key, created when missing (default $XDG_STATE_HOME/guesthunt/serve/host_ed25519)")
 	f.StringVar(&sf.authorizedKeys, "authorized-keys", "", "OpenSSH authorized_keys file of the analysts who may log in")
 	f.StringVar(&sf.exerciseCode, "exercise-code", "", "let anyone with this code log in, in exercise mode (own verdicts, not saved)")
+	f.StringVar(&sf.exerciseKey, "exercise-key", "", "the served tenant's answer key (guesthunt generate): exercise logins are scored (X), ssh HOST scores lists them")
 	f.IntVar(&sf.maxSessions, "max-sessions", serve.DefaultMaxSessions, "sessions open at once")
 	f.DurationVar(&sf.idleTimeout, "idle-timeout", serve.DefaultIdleTimeout, "close a session idle this long")
 	addParamFlags(cmd, &hf)
@@ -93,11 +94,20 @@ func runServe(ctx context.Context, io streams, sf serveFlags, df dataFlags, args
 	if hostKey == "" {
 		hostKey = filepath.Join(stateDir, "serve", "host_ed25519")
 	}
+	if sf.exerciseKey != "" && sf.exerciseCode == "" {
+		return usagef("--exercise-key scores exercise logins: give the class a code with --exercise-code")
+	}
 	served, err := openServed(ctx, io, df, args, p, stateDir)
 	if err != nil {
 		return err
 	}
 	defer served.Close()
+	if sf.exerciseKey != "" {
+		if served.class, err = openClassroom(sf.exerciseKey, stateDir); err != nil {
+			return err
+		}
+		fmt.Fprintf(io.err, "classroom: exercise %s (seed %d); exercise logins are scored; scores: ssh HOST scores\n", io.safe(served.class.key.Scenario), served.class.key.Seed)
+	}
 	srv, err := serve.New(serve.Config{
 		Listen: sf.listen, HostKeyPath: hostKey, AuthorizedKeysPath: sf.authorizedKeys,
 		ExerciseCode: sf.exerciseCode, MaxSessions: sf.maxSessions, IdleTimeout: sf.idleTimeout,
@@ -156,6 +166,10 @@ func servedExec(served *servedData) func(ctx context.Context, s serve.Session, a
 	return func(ctx context.Context, s serve.Session, args []string, stdout, stderr io.Writer) int {
 		d := served
 		if s.Exercise {
+			if len(args) > 0 && args[0] == "scores" {
+				fmt.Fprintln(stderr, "guesthunt serve: scores are the trainer's: log in with a key")
+				return exitUsage
+			}
 			d = served.exercise()
 		}
 		return runServedCommand(ctx, d, args, stdout, stderr)

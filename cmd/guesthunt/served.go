@@ -31,6 +31,9 @@ type servedData struct {
 	params   hunt.Params // the parameters a session starts at
 	// exportRoot holds one folder per analyst for the workbench's e.
 	exportRoot string
+	// class runs exercise logins as a scored exercise (--exercise-key);
+	// nil: exercise logins just get verdicts of their own.
+	class *classroom
 }
 
 // openServed loads or opens the data once, as the workbench would (a case

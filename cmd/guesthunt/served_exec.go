@@ -38,6 +38,8 @@ func runServedCommand(ctx context.Context, served *servedData, args []string, st
 		cmd = servedReportCommand(sio, served)
 	case "kql":
 		cmd = newKQLCommand(sio) // reads no data: the same command
+	case "scores":
+		return servedScores(sio, served, args[1:])
 	default:
 		fmt.Fprintln(stderr, "guesthunt:", sio.safe(servedRefusal(name)))
 		return exitUsage
@@ -136,4 +138,29 @@ func refuseServedData(cmd *cobra.Command, args []string) error {
 		}
 	}
 	return nil
+}
+
+// servedScores lists a classroom's submissions (ssh HOST scores [--format
+// json]); the serve package lets only key logins reach it.
+func servedScores(io streams, served *servedData, args []string) int {
+	format := "table"
+	switch {
+	case len(args) == 0:
+	case len(args) == 2 && args[0] == "--format" && (args[1] == "table" || args[1] == "json"):
+		format = args[1]
+	case len(args) == 1 && (args[0] == "--format=json" || args[0] == "--format=table"):
+		format = args[0][len("--format="):]
+	default:
+		fmt.Fprintln(io.err, "guesthunt: scores takes only --format table|json")
+		return exitUsage
+	}
+	if served.class == nil {
+		fmt.Fprintln(io.err, "guesthunt: this server runs no exercise (serve --exercise-key KEY --exercise-code CODE)")
+		return exitUsage
+	}
+	if err := served.class.writeScores(io.out, io.safe, format); err != nil {
+		fmt.Fprintln(io.err, "guesthunt:", io.safe(err.Error()))
+		return exitError
+	}
+	return exitOK
 }

@@ -44,7 +44,7 @@ func sessionDeps(served *servedData, s serveSession) ui.Deps {
 	info := d.info
 	info.Files = slices.Clone(info.Files) // each session's own
 	dir := analystExportDir(d.exportRoot, s)
-	return ui.Deps{
+	deps := ui.Deps{
 		Engine:         d.engine,
 		Store:          d.ds.store,
 		Data:           info,
@@ -59,4 +59,16 @@ func sessionDeps(served *servedData, s serveSession) ui.Deps {
 		ExportRemote:   true,
 		Export:         confinedExport(dir, reportExporter(d.ds, d.df, d.args)),
 	}
+	if x := exerciseOf(d, s); x != nil {
+		deps.Exercise, deps.Params = x, d.class.params // the rule as the key was made for
+	}
+	return deps
+}
+
+// exerciseOf is a trainee's exercise in a classroom (nil otherwise).
+func exerciseOf(d *servedData, s serveSession) *ui.Exercise {
+	if !s.Exercise || d.class == nil {
+		return nil
+	}
+	return d.class.exercise(s)
 }
