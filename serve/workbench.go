@@ -24,7 +24,7 @@ func (s *Server) workbench(sess ssh.Session, who Session, pty ssh.Pty, winch <-c
 
 	deps := s.sessionDeps(ctx, who)
 	idle := newIdleInput(sess, s.cfg.IdleTimeout)
-	p := tea.NewProgram(ui.New(deps), programOptions(ctx, sess, pty, idle)...)
+	p := tea.NewProgram(ui.New(deps), programOptions(ctx, sess, pty, escKey{idle})...)
 	if !s.track(p) {
 		io.WriteString(sess.Stderr(), "guesthunt serve: the server is shutting down\r\n")
 		return exitRefused, "shutdown"
