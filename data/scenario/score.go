@@ -20,11 +20,11 @@ import (
 type Outcome string
 
 const (
-	OutcomeCorrect     Outcome = "correct"      // the key's verdict
-	OutcomePartial     Outcome = "partial"      // the right side, another verdict
-	OutcomeWrong       Outcome = "wrong"        // the wrong side
-	OutcomeMissed      Outcome = "missed"       // a positive case left untriaged
-	OutcomeUntriaged   Outcome = "untriaged"    // a negative case left untriaged
+	OutcomeCorrect     Outcome = "correct"       // the key's verdict
+	OutcomePartial     Outcome = "partial"       // the right side, another verdict
+	OutcomeWrong       Outcome = "wrong"         // the wrong side
+	OutcomeMissed      Outcome = "missed"        // a positive case left untriaged
+	OutcomeUntriaged   Outcome = "untriaged"     // a negative case left untriaged
 	OutcomeNotInResult Outcome = "not-in-result" // an unflagged decoy the trainee left alone
 )
 
