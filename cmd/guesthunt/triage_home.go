@@ -51,7 +51,11 @@ func newVerdictStore(ds *dataset) triage.Store { return triage.New(ds.store) }
 func rawVerdictFile(rep store.LoadReport) (string, error) {
 	var files []string
 	for _, f := range rep.Files {
-		if f.SourceID != 0 {
+		switch {
+		case f.SourceID == 0:
+		case f.Spool != "":
+			files = append(files, f.Spool) // standard input: its bytes, as read
+		default:
 			files = append(files, f.Path)
 		}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -128,5 +129,44 @@ func TestSecondWorkbenchIsNotDurable(t *testing.T) {
 	// Saves still work, for this session only: the store says so.
 	if _, err := st.SetVerdict(context.Background(), jonas, triage.VerdictMalicious, 0, "ana"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// cat export | guesthunt - finds the verdicts recorded for the same bytes,
+// piped again or read from the file (keyed by content, not by "-").
+func TestStdinVerdictsFollowContent(t *testing.T) {
+	t.Setenv(triage.StateDirEnv, t.TempDir())
+	export := demoExport(t)
+	raw, err := os.ReadFile(export)
+	if err != nil {
+		t.Fatal(err)
+	}
+	piped := func() (*dataset, string, bool) {
+		t.Helper()
+		ds, err := openDataset(context.Background(), streams{in: bytes.NewReader(raw), out: io.Discard, err: io.Discard}, dataFlags{}, []string{"-"}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loc, durable := triageHome(context.Background(), ds, dataFlags{}, []string{"-"})
+		return ds, loc, durable
+	}
+	ds, loc, durable := piped()
+	if !durable || !strings.HasSuffix(loc, ".duckdb") {
+		t.Fatalf("piped: %q durable %v", loc, durable)
+	}
+	if _, err := newVerdictStore(ds).SetVerdict(context.Background(), jonas, triage.VerdictMalicious, 0, "ana"); err != nil {
+		t.Fatal(err)
+	}
+	ds.store.Close()
+	for _, again := range []func() (*dataset, string, bool){piped, func() (*dataset, string, bool) { return rawSession(t, export) }} {
+		ds, l, _ := again()
+		all, err := ds.store.Triages(context.Background())
+		ds.store.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l != loc || all[jonas].Verdict != triage.VerdictMalicious {
+			t.Fatalf("again: %q (want %q), verdict %q", l, loc, all[jonas].Verdict)
+		}
 	}
 }

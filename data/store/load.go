@@ -94,6 +94,9 @@ type sourceFile struct {
 func (s *Store) loadFile(ctx context.Context, in sourceFile, opt LoadOptions, tr *progressTracker) (FileReport, error) {
 	start := time.Now()
 	fr := FileReport{Path: in.display}
+	if in.path != in.display {
+		fr.Spool = in.path // standard input's bytes, for its content key
+	}
 	info, err := os.Stat(in.path)
 	if err != nil {
 		fr.Error = err.Error()

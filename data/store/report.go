@@ -26,7 +26,10 @@ type Problem struct {
 
 // FileReport says what became of one input file.
 type FileReport struct {
-	Path       string         `json:"path"`
+	Path string `json:"path"`
+	// Spool is the private copy standard input ("-") was read into, until
+	// the store closes: what its content is keyed by (verdicts). "" for files.
+	Spool      string         `json:"-"`
 	Format     formats.Format `json:"format,omitempty"`
 	Compressed bool           `json:"compressed,omitempty"`
 	SourceID   int64          `json:"sourceId,omitempty"`
