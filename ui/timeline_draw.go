@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/guesthunt/guesthunt/hunt"
+	"github.com/guesthunt/guesthunt/ui/safe"
 )
 
 // Drawing the timeline: a column per day (one to three cells, as the width
@@ -80,9 +81,9 @@ func (p timelinePage) stateLine(st Styles, width int) string {
 	if len(r.Runs) > 0 {
 		at = " at " + r.Runs[0].AsOf.UTC().Format("15:04") + " UTC"
 	}
-	s := fmt.Sprintf("%s, %s daily%s, %d alerted · replayed in %s", plural(len(r.Days), "day"), plural(len(r.Runs), "run"), at, alerted, r.Elapsed.Round(time.Millisecond))
+	s := fmt.Sprintf("%s daily%s, %d alerted · replayed in %s", plural(len(r.Runs), "run"), at, alerted, r.Elapsed.Round(time.Millisecond))
 	if cols := dayColumns(len(r.Days), p.cursor, width-timelineGutter); cols.n < len(r.Days) {
-		s += fmt.Sprintf(" · %d of %d days shown (←/→ scroll)", cols.n, len(r.Days))
+		s += fmt.Sprintf(" · days %d–%d of %d", cols.lo+1, cols.lo+cols.n, len(r.Days))
 	}
 	if p.waiting() {
 		s += " · recomputing…"
@@ -90,15 +91,12 @@ func (p timelinePage) stateLine(st Styles, width int) string {
 	return st.Dim.Render(s)
 }
 
-// chartHeights splits the rows left for bars between invites and alerts.
+// chartHeights splits the rows left for bars between invites and alerts,
+// keeping eight for the selected day.
 func chartHeights(rows int) (invites, alerts int) {
-	switch {
-	case rows >= 17:
-		return 5, 3
-	case rows >= 11:
-		return 3, 2
-	}
-	return 1, 1
+	chart := max(rows-8, 2)
+	invites = min(max(chart*2/3, 1), 8)
+	return invites, min(max(chart-invites, 1), 4)
 }
 
 // columns is which days are drawn and how wide each is.
@@ -238,12 +236,15 @@ func dayLines(r *hunt.Replay, cursor int, st Styles, rows int) []string {
 	if !run.Covered {
 		cov = st.Warning.Render("baseline NOT covered: inviters with older history look new")
 	}
-	out = append(out, st.Dim.Render(fmt.Sprintf("run as of %s UTC · ", tableTime(run.AsOf)))+cov+
-		st.Dim.Render(fmt.Sprintf(" · %s flagged, %d new, %d gone · enter opens the main page here",
-			plural(len(run.Inviters), "inviter"), len(run.New), len(run.Gone))))
+	out = append(out, st.Dim.Render(fmt.Sprintf("run as of %s UTC: %s flagged (%d new, %d gone) · ",
+		tableTime(run.AsOf), plural(len(run.Inviters), "inviter"), len(run.New), len(run.Gone)))+cov)
 	isNew := make(map[string]bool, len(run.New))
 	for _, u := range run.New {
 		isNew[u] = true
+	}
+	upnW := 0 // UPNs padded to one column, within reason
+	for _, s := range run.Inviters {
+		upnW = max(upnW, min(safe.Width(s.UPN), 48))
 	}
 	var items []string
 	for _, s := range run.Inviters {
@@ -255,7 +256,8 @@ func dayLines(r *hunt.Replay, cursor int, st Styles, rows int) []string {
 		if t, ok := r.FirstFired[s.UPN]; ok {
 			extra += " · first fired " + tableTime(t)
 		}
-		items = append(items, "  "+mark+styled(s.UPN, st.Value, st.Marker)+st.Dim.Render(extra))
+		pad := strings.Repeat(" ", max(upnW-safe.Width(s.UPN), 0))
+		items = append(items, "  "+mark+styled(s.UPN, st.Value, st.Marker)+pad+st.Dim.Render(extra))
 	}
 	for _, u := range run.Gone {
 		items = append(items, "  "+st.Dim.Render("GONE ")+styled(u, st.Dim, st.Marker)+st.Dim.Render("  flagged the run before, not here"))
