@@ -327,7 +327,7 @@ func (m Model) changeParams(p hunt.Params, err error) (tea.Model, tea.Cmd) {
 		}
 	}
 	m, replay := m.followReplay()
-	m.refilter() // the First fired column is blank for another rule
+	m.refire() // the First fired column is blank for another rule
 	return m, tea.Batch(append(cmds, replay)...)
 }
 

@@ -124,7 +124,7 @@ func (m Model) onReplay(msg replayMsg) (tea.Model, tea.Cmd) {
 			m.say("replay failed: "+msg.err.Error()+" (T again retries)", true)
 		} else if msg.rep != nil {
 			m.replay.last, m.replay.lastFor = msg.rep, msg.rp
-			m.refilter() // the First fired column
+			m.refire()
 		}
 	}
 	return m.deliver(msg)
@@ -154,4 +154,15 @@ func (m Model) firstFired() map[string]time.Time {
 		return nil
 	}
 	return r.FirstFired
+}
+
+// refire shows the First fired column for the current replay and rule. The
+// rows stay as they are (cursor, guests pane) unless that column orders them.
+func (m *Model) refire() {
+	if m.sortCol == colFirstFired {
+		m.refilter()
+		return
+	}
+	m.rows = m.rows.withFired(m.firstFired(), m.sortCol, m.sortDesc)
+	m.inviters.SetSource(m.rows)
 }
