@@ -55,6 +55,9 @@ type Deps struct {
 	Load func() tea.Cmd
 	// Export writes the report and returns the path written; nil disables e.
 	Export ExportFunc
+	// Replay replays the rule day by day (hunt.Engine.Replay) for the
+	// timeline (T); nil disables it.
+	Replay ReplayFunc
 }
 
 type pane int
@@ -127,6 +130,7 @@ type Model struct {
 	ex        exerciseState
 	// exportDir is where e writes reports, asked for once a session.
 	exportDir string
+	replay    replayState // the timeline's last replay and the one in flight
 }
 
 // New builds the workbench. Nothing runs until Init.
@@ -277,6 +281,10 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onSens(msg), nil
 	case detailMsg, whyMsg:
 		return m.deliver(msg)
+	case replayMsg:
+		return m.onReplay(msg)
+	case timelinePickMsg:
+		return m.onTimelinePick(msg)
 	case statusMsg:
 		m.say(msg.text, msg.isErr)
 		return m, nil

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/guesthunt/guesthunt/hunt"
 	"github.com/guesthunt/guesthunt/ui/table"
@@ -30,6 +31,9 @@ func inviterColumns() []table.Column {
 		{Title: utcTitle("First invite"), Width: 19, Priority: 8, Whole: true},
 		{Title: utcTitle("Last invite"), Width: 19, Priority: 9, Whole: true},
 		{Title: utcTitle("Latest earlier"), Width: 19, Priority: 1, Whole: true},
+		// From the timeline's replay (blank until T ran one): context, not
+		// evidence, so the first to go.
+		{Title: utcTitle("First fired"), Width: 19, Priority: 10, Whole: true},
 	}
 }
 
@@ -44,6 +48,7 @@ const (
 	colFirstInvite
 	colLastInvite
 	colLatestEarlier
+	colFirstFired
 )
 
 // compareInviters orders two inviters by column col (the order s cycles
@@ -88,6 +93,7 @@ type inviterRows struct {
 	all   []hunt.InviterSummary
 	index []int
 	tv    triageView
+	fired map[string]time.Time // when each inviter first fired (the replay's); nil: unknown
 }
 
 func (r inviterRows) Len() int { return len(r.index) }
@@ -97,8 +103,32 @@ func (r inviterRows) Row(i int) []string {
 	return []string{
 		s.UPN, r.tv.cell(inviterSubject(s.UPN)), strconv.Itoa(s.Invites), strconv.Itoa(s.DistinctGuests),
 		listCell(s.SourceIPs), listCell(s.GuestDomains),
-		tableTime(s.FirstInvite), tableTime(s.LastInvite), earlierCell(s),
+		tableTime(s.FirstInvite), tableTime(s.LastInvite), earlierCell(s), tableTime(r.fired[s.UPN]),
 	}
+}
+
+// RedundantCell: a blank First fired (no replay yet, or not fired in it)
+// gives way before any evidence column.
+func (r inviterRows) RedundantCell(i, col int) bool {
+	return col == colFirstFired && r.fired[r.all[r.index[i]].UPN].IsZero()
+}
+
+// withFired adds the replay's first-fired instants, sorting by them when
+// that is the sort column (compareInviters cannot: they are not in the
+// summary).
+func (r inviterRows) withFired(fired map[string]time.Time, sortCol int, desc bool) inviterRows {
+	r.fired = fired
+	if sortCol == colFirstFired {
+		r.index = slices.Clone(r.index)
+		slices.SortStableFunc(r.index, func(a, b int) int {
+			c := fired[r.all[a].UPN].Compare(fired[r.all[b].UPN])
+			if desc {
+				c = -c
+			}
+			return c
+		})
+	}
+	return r
 }
 
 // CellValue gives every item of the list columns, not only the first.

@@ -21,7 +21,7 @@ type KeyMap struct {
 	BaselineUp, BaselineDown, BaselineWeekUp, BaselineWeekDown, Baseline key.Binding
 	Window, AsOfBack, AsOfForward, AsOf, AsOfReset, FoldCase             key.Binding
 	// Triage
-	Verdict, Note, VerdictFilter, Export, KQL, LoadReport, Submit key.Binding
+	Verdict, Note, VerdictFilter, Export, KQL, LoadReport, Submit, Timeline key.Binding
 	// Other
 	Copy, Retry, Help, Quit key.Binding
 	// On pages above the main one
@@ -87,6 +87,7 @@ func NewKeyMap() KeyMap {
 		KQL:           bind("K", "show + copy the rule's KQL", "K"),
 		LoadReport:    bind("L", "load report and all warnings", "L"),
 		Submit:        bind("X", "submit the exercise: score it", "X"),
+		Timeline:      bind("T", "timeline: the rule day by day", "T"),
 
 		Copy:  bind("y", "copy cell/record (OSC 52)", "y"),
 		Retry: bind("R", "retry failed queries", "R"),
@@ -118,7 +119,7 @@ func (k KeyMap) Sections() []HelpSection {
 		}},
 		// One section for both keeps the help within 80x20.
 		{Title: "Triage and other", Entries: []HelpEntry{
-			h(k.Verdict, "verdict"), h(k.Note, "note"), e(k.VerdictFilter), h(k.Export, "export"), e(k.KQL), e(k.LoadReport), h(k.Submit, "submit"),
+			h(k.Verdict, "verdict"), h(k.Note, "note"), e(k.VerdictFilter), h(k.Export, "export"), e(k.KQL), e(k.LoadReport), h(k.Submit, "submit"), e(k.Timeline),
 			h(k.Copy, "copy"), e(k.Retry), h(k.Help, "help"), h(k.Quit, "quit"),
 		}},
 	}

@@ -23,6 +23,7 @@ type Opened struct {
 	TriageLocation string
 	TriageDurable  bool
 	Export         ExportFunc // nil keeps Deps.Export
+	Replay         ReplayFunc // nil keeps Deps.Replay
 	// Tip is said once the data is in (after a big load: keep a case file).
 	Tip string
 }
@@ -61,6 +62,9 @@ func (m Model) onOpened(msg OpenedMsg) (tea.Model, tea.Cmd) {
 	m.deps.Triage, m.deps.TriageLocation, m.deps.TriageDurable = o.Triage, o.TriageLocation, o.TriageDurable
 	if o.Export != nil {
 		m.deps.Export = o.Export
+	}
+	if o.Replay != nil {
+		m.deps.Replay = o.Replay
 	}
 	m.report = &o.Report
 	m.inviters.SetEmptyText("running the rule…")

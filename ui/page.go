@@ -27,6 +27,7 @@ const (
 	pagePivot
 	pageReport
 	pageScore
+	pageTimeline
 )
 
 // pageEnv is what every page draws with: the session's styles and keys and

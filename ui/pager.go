@@ -120,6 +120,8 @@ func pageTitle(k pageKind) string {
 		return "Report"
 	case pageScore:
 		return "Score"
+	case pageTimeline:
+		return "Timeline"
 	}
 	return "Main"
 }

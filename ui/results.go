@@ -83,7 +83,8 @@ func (m *Model) refilter() {
 	if m.res != nil {
 		all = m.res.Inviters
 	}
-	m.rows = newInviterRowsIndexed(all, m.hay, m.filter.Value(), m.sortCol, m.sortDesc, m.triageView())
+	m.rows = newInviterRowsIndexed(all, m.hay, m.filter.Value(), m.sortCol, m.sortDesc, m.triageView()).
+		withFired(m.firstFired(), m.sortCol, m.sortDesc)
 	m.inviters.SetSource(m.rows)
 	if m.res != nil {
 		switch {

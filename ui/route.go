@@ -49,6 +49,10 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return m, m.copyClip(c.clipboard())
 		}
 		return m, nil
+	case top != nil && top.Kind() == pageTimeline && matchesAny(msg, timelineParamKeys(m.keys)):
+		// The timeline follows the main page's parameters (replayed in the
+		// background), so their keys work while looking at it.
+		return m.onMainKey(msg)
 	case top != nil:
 		p, cmd := top.Update(m.env(), msg)
 		m.pages = m.pages.withTop(p)
@@ -140,6 +144,8 @@ func (m Model) onMainKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.startExport()
 	case key.Matches(msg, k.KQL):
 		return m.openKQL()
+	case key.Matches(msg, k.Timeline):
+		return m.openTimeline()
 	case key.Matches(msg, k.BaselineUp):
 		return m.changeParams(shiftBaseline(m.params, day))
 	case key.Matches(msg, k.BaselineDown):
@@ -320,7 +326,14 @@ func (m Model) changeParams(p hunt.Params, err error) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, sensCmd(ctx, m.deps.Engine, m.req.sens, p))
 		}
 	}
-	return m, tea.Batch(cmds...)
+	m, replay := m.followReplay()
+	m.refire() // the First fired column is blank for another rule
+	return m, tea.Batch(append(cmds, replay)...)
+}
+
+// matchesAny reports whether msg is one of bs.
+func matchesAny(msg tea.KeyPressMsg, bs []key.Binding) bool {
+	return key.Matches(msg, bs...)
 }
 
 // retry asks again, at the current parameters, for the rule, the

@@ -37,6 +37,12 @@ type Styles struct {
 	StripUncovered lipgloss.Style
 	StripCurrent   lipgloss.Style
 
+	// The timeline: invites, a day that alerted (its bars and NEW), the
+	// cursor's ▲.
+	TimelineBar    lipgloss.Style
+	TimelineAlert  lipgloss.Style
+	TimelineCursor lipgloss.Style
+
 	// The detail view's record: JSON keys and string values apart from
 	// numbers and punctuation, so a long record can be scanned.
 	JSONKey    lipgloss.Style
@@ -97,6 +103,9 @@ func NewStyles(isDark, noColor bool) Styles {
 		StripBar:       s.Foreground(barFg),
 		StripUncovered: s.Foreground(unCovFg),
 		StripCurrent:   s.Bold(true).Foreground(warn),
+		TimelineBar:    s.Foreground(barFg),
+		TimelineAlert:  s.Bold(true).Foreground(bad),
+		TimelineCursor: s.Bold(true).Foreground(warn),
 		JSONKey:        s.Foreground(accent),
 		JSONString:     s.Foreground(c("#1F6F3F", "#8FD694")),
 		PaneTitle:      s.Bold(true).Foreground(text),
@@ -128,7 +137,10 @@ func plainStyles() Styles {
 		HelpSection:  s.Bold(true).Underline(true),
 		HelpKey:      s.Bold(true),
 		StripCurrent: s.Bold(true).Reverse(true),
-		JSONKey:      s.Bold(true),
-		PaneTitle:    s.Bold(true),
+		// Alerted days differ by glyph (bars, not ·); bold adds weight.
+		TimelineAlert:  s.Bold(true),
+		TimelineCursor: s.Bold(true),
+		JSONKey:        s.Bold(true),
+		PaneTitle:      s.Bold(true),
 	}
 }

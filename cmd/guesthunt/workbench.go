@@ -50,8 +50,9 @@ func runWorkbench(ctx context.Context, io streams, df dataFlags, args []string, 
 			return ui.OpenedMsg{Err: errors.New(plainError(err))}
 		}
 		location, durable := triageHome(ctx, ds, df, args)
+		engine := hunt.NewEngine(ds.store)
 		return ui.OpenedMsg{Opened: ui.Opened{
-			Engine: hunt.NewEngine(ds.store), Store: ds.store, Data: info, Report: ds.report,
+			Engine: engine, Replay: replayOf(engine), Store: ds.store, Data: info, Report: ds.report,
 			Triage: newVerdictStore(ds), TriageLocation: location, TriageDurable: durable,
 			Export: reportExporter(ds, df, args), Tip: reopenStatus(ds.report),
 		}}
