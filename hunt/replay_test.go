@@ -210,7 +210,7 @@ func TestReplayNewGone(t *testing.T) {
 		invite("x@x.com", ago(4*day+time.Hour)),
 		invite("y@x.com", ago(3*day+time.Hour)),
 		invite("x@x.com", ago(3*day+2*time.Hour)), // x in the baseline: y only
-		invite("x@x.com", ago(time.Hour)),          // 3 days later, baseline 2d: x again
+		invite("x@x.com", ago(time.Hour)),         // 3 days later, baseline 2d: x again
 		other("admin@x.com", asOfT(), "Update user"),
 	)
 	rp := shortParams(2 * day)
@@ -246,7 +246,7 @@ func TestReplaySchedule(t *testing.T) {
 		{Params: fixedParams(), Every: 30 * time.Second},
 		{Params: fixedParams(), Every: 367 * day},
 		{Params: fixedParams(), Every: time.Hour + 50},
-		{Params: fixedParams(), Every: time.Minute, Uncovered: true},       // 28,801 runs
+		{Params: fixedParams(), Every: time.Minute, Uncovered: true},      // 28,801 runs
 		{Params: Params{Baseline: day, Window: day, AsOf: AsOf{Mode: 9}}}, // invalid params
 	} {
 		if _, err := e.Replay(ctx, bad); err == nil {
