@@ -53,6 +53,9 @@ func resolveSchedule(rp ReplayParams, anchor, dataFrom, dataTo time.Time) (sched
 		// Runs must fall on Kusto's 100 ns ticks, like every as-of instant.
 		return schedule{}, fmt.Errorf("every %s: not a whole number of 100 ns ticks", every)
 	}
+	if !rp.From.IsZero() && !rp.To.IsZero() && rp.To.Before(rp.From) {
+		return schedule{}, fmt.Errorf("runs to %s before runs from %s", formatInstant(rp.To), formatInstant(rp.From))
+	}
 	s := schedule{anchor: anchor, every: every, kLate: 0, kEarly: -1}
 	noData := dataFrom.IsZero()
 	// The first run: the user's bound, but never an uncovered run unless
