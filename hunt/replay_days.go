@@ -30,9 +30,9 @@ func (e *Engine) inviteDays(ctx context.Context, c *inviteCache) (map[time.Time]
 	return out, rows.Err()
 }
 
-// replayDays lists every UTC day of the data and the runs (from the first
-// day with an event, invite or run to the last), with the invites of that day and the alert rows of the runs
-// whose instant falls on it.
+// replayDays lists every UTC day from the first with an event or a run to
+// the last, with that day's invites and the alert rows of the runs whose
+// instant falls on it.
 func replayDays(invites map[time.Time]int, runs []ReplayRun, dataFrom, dataTo time.Time) []ReplayDay {
 	alerts := map[time.Time]int{}
 	for _, r := range runs {
