@@ -19,6 +19,16 @@ type replayFlags struct {
 func newReplayCommand(io streams) *cobra.Command {
 	var rf replayFlags
 	var df dataFlags
+	cmd := replayCommand(&rf, &df)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		return runReplay(cmd, io, rf, df, args)
+	}
+	return cmd
+}
+
+// replayCommand is replay's flags and help, without what it runs on (the
+// local data, or over ssh the served data).
+func replayCommand(rf *replayFlags, df *dataFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "replay [PATH...|--db FILE]",
 		Short: "Run the rule at every scheduled run over the data and show what each run flagged",
@@ -32,9 +42,6 @@ rows as hunt --format json prints them; csv is one row per run.`,
 		Example: `  guesthunt replay exports/ --baseline 14d --window 1d
   guesthunt replay --db case.duckdb --every 12h --from 2026-10-01T00:00:00Z --format json
   guesthunt replay AuditLogs.ndjson.gz --uncovered --format csv > runs.csv`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runReplay(cmd, io, rf, df, args)
-		},
 	}
 	addParamFlags(cmd, &rf.huntFlags)
 	f := cmd.Flags()
@@ -43,7 +50,7 @@ rows as hunt --format json prints them; csv is one row per run.`,
 	f.StringVar(&rf.to, "to", "", "last run at or before this RFC 3339 instant (default: the end of the data)")
 	f.BoolVar(&rf.uncovered, "uncovered", false, "include runs whose baseline reaches before the data (marked uncovered)")
 	f.StringVar(&rf.format, "format", "table", "output: table, json or csv")
-	addDataFlags(cmd, &df)
+	addDataFlags(cmd, df)
 	return cmd
 }
 

@@ -125,8 +125,9 @@ func runExercise(cmd *cobra.Command, io streams, key scenario.Key, paths []strin
 		return err
 	}
 	defer log.close()
+	eng := hunt.NewEngine(ds.store)
 	m := ui.New(ui.Deps{
-		Engine: hunt.NewEngine(ds.store), Store: ds.store, Data: info, Params: p, IsDark: true, Context: ctx,
+		Engine: eng, Replay: eng.Replay, Store: ds.store, Data: info, Params: p, IsDark: true, Context: ctx,
 		Analyst: analystName(), KQL: hunt.KQLText, ExportDir: workingDir(), Export: reportExporter(ds, dataFlags{}, paths),
 		Triage: triage.New(triage.NewMemory()), TriageLocation: "exercise: your own verdicts; X scores them",
 		Exercise: &ui.Exercise{Name: key.Scenario, Started: time.Now(), Grade: grader(key), Log: log.write},

@@ -38,6 +38,8 @@ func runServedCommand(ctx context.Context, served *servedData, args []string, st
 		cmd = servedReportCommand(sio, served)
 	case "kql":
 		cmd = newKQLCommand(sio) // reads no data: the same command
+	case "replay":
+		cmd = servedReplayCommand(sio, served)
 	case "scores":
 		return servedScores(sio, served, args[1:])
 	default:
@@ -56,7 +58,7 @@ func runServedCommand(ctx context.Context, served *servedData, args []string, st
 
 // servedRefusal says in one line why a command is not run over ssh.
 func servedRefusal(name string) string {
-	const offer = "over ssh guesthunt serve runs hunt, report and kql (ssh -t HOST opens the workbench)"
+	const offer = "over ssh guesthunt serve runs hunt, report, kql and replay (ssh -t HOST opens the workbench)"
 	switch name {
 	case "":
 		return "no command given: " + offer
@@ -85,6 +87,25 @@ func servedHuntCommand(io streams, served *servedData) *cobra.Command {
 			return err
 		}
 		return huntOn(cmd.Context(), io, hf.format, p, served.ds, served.engine)
+	}
+	return cmd
+}
+
+// servedReplayCommand is replay over the served data and its engine.
+func servedReplayCommand(io streams, served *servedData) *cobra.Command {
+	var rf replayFlags
+	var df dataFlags
+	cmd := replayCommand(&rf, &df)
+	servedUsage(cmd, "replay", "--format json")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if err := refuseServedData(cmd, args); err != nil {
+			return err
+		}
+		rp, err := rf.replayParams()
+		if err != nil {
+			return err
+		}
+		return replayOn(cmd.Context(), io, rf.format, rp, served.ds, served.engine)
 	}
 	return cmd
 }

@@ -46,7 +46,7 @@ func sessionDeps(served *servedData, s serveSession) ui.Deps {
 	dir := analystExportDir(d.exportRoot, s)
 	deps := ui.Deps{
 		Engine:         d.engine,
-		Replay:         replayOf(d.engine),
+		Replay:         d.engine.Replay,
 		Store:          d.ds.store,
 		Data:           info,
 		Params:         d.params,

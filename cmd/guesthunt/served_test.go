@@ -46,7 +46,7 @@ func runServed(served *servedData, args ...string) result {
 	return result{code, out.String(), errb.String()}
 }
 
-// Over ssh, hunt and kql print what the local commands print.
+// Over ssh, hunt, kql and replay print what the local commands print.
 func TestServedCommandsMatchLocal(t *testing.T) {
 	db := servedCase(t)
 	cases := [][]string{
@@ -54,6 +54,7 @@ func TestServedCommandsMatchLocal(t *testing.T) {
 		{"hunt", "--format", "csv", "--baseline", "10d", "--fold-case"},
 		{"hunt"},
 		{"kql", "--baseline", "17d", "--as-of", "2026-10-31T12:00:00Z"},
+		{"replay", "--format", "json", "--every", "12h"},
 	}
 	local := make([]result, len(cases))
 	for i, args := range cases { // before the server holds the file
