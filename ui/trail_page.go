@@ -61,6 +61,10 @@ func newTrailPage(k trailKey, want hunt.Params, ts trailState, res *hunt.Result)
 
 func (p trailPage) Kind() pageKind { return pageTrail }
 
+// clipboard: y copies the guest's UPN, what the analyst searches for next
+// (a step's event Id is copied from its own page).
+func (p trailPage) clipboard() *clipText { return clipOf("the guest UPN", p.key.guest) }
+
 func (p trailPage) waiting() bool { return p.seq > 0 }
 
 // stale: the trail shown was followed for other parameters than the page's.
@@ -133,6 +137,7 @@ func (p trailPage) Sections(k KeyMap) []HelpSection {
 		{Binding: bind("g/home", "first step", "g", "home")}, {Binding: bind("G/end", "last step", "G", "end")},
 		{Binding: trailOpen(), Hint: "event"},
 		{Binding: bind("R", "follow the guests again", "R"), Hint: "retry"},
+		{Binding: k.Copy, Hint: "copy"},
 		{Binding: k.Close, Hint: "back"}, {Binding: k.Help, Hint: "help"}, {Binding: k.ForceQuit},
 	}}}
 }

@@ -56,6 +56,9 @@ func TestTrailRouting(t *testing.T) {
 	if !ok || p.key.guest != m.res.Rows[0].TargetUserPrincipalName || p.trail == nil {
 		t.Fatalf("F on the inviters pane: page %d, %+v", m.topKind(), p.key)
 	}
+	if key("y"); !strings.Contains(m.message, "copied the guest UPN") {
+		t.Fatalf("y on the trail page: %q", m.message)
+	}
 	key("esc")
 	key("tab", "down", "F")
 	if p, ok = m.pages.top().(trailPage); !ok || p.key.guest != m.res.Rows[1].TargetUserPrincipalName {
