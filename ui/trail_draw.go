@@ -130,17 +130,14 @@ func stepStyle(k hunt.StepKind, st Styles) lipgloss.Style {
 // stepFields are a step's variable fields, from the log.
 func stepFields(s hunt.TrailStep) [4]string { return [4]string{s.Operation, s.Actor, s.IP, s.Detail} }
 
-// fieldLimits are the caps and floors of the variable fields (operation,
-// actor, IP, detail) on one line; the IP is whole or the step takes two
-// lines (a cut IP reads as another one).
-func fieldLimits() (caps, floors [4]int) {
-	return [4]int{36, 40, 39, 60}, [4]int{10, 10, 0, 6}
-}
+// fieldCaps are the natural widths' caps of the variable fields
+// (operation, actor, IP, detail) on one line.
+func fieldCaps() [4]int { return [4]int{36, 40, 39, 60} }
 
 // stepLines draws the steps and says on which line the cursor's starts.
 func stepLines(steps []hunt.TrailStep, cursor int, st Styles, width int) (out []string, at int) {
 	gapW, kindW := 0, 0
-	caps, _ := fieldLimits()
+	caps := fieldCaps()
 	var nat [4]int
 	for _, s := range steps {
 		gapW = max(gapW, len(gapText(s)))
@@ -187,11 +184,12 @@ func stepLines(steps []hunt.TrailStep, cursor int, st Styles, width int) (out []
 }
 
 // fitFields gives the variable fields their widths in avail cells (with two
-// between them): operation and actor narrow first (the widest of them), the
-// detail (the group, the role: the point of the step) last; false when
-// even their floors do not fit.
+// between them), narrowing in stages: operation and actor to 16 cells, the
+// detail (the group, the role: the point of the step) to 24, operation and
+// actor to 10, the detail to 6; the widest of a stage's fields first. The
+// IP is never narrowed (a cut IP reads as another one): false when even
+// the last floors do not fit, and the step takes two lines.
 func fitFields(nat [4]int, avail int) (w [4]int, one bool) {
-	_, floors := fieldLimits()
 	w = nat
 	n := 0
 	for _, x := range nat {
@@ -200,22 +198,25 @@ func fitFields(nat [4]int, avail int) (w [4]int, one bool) {
 		}
 	}
 	avail -= 2 * max(n-1, 0)
-	for w[0]+w[1]+w[2]+w[3] > avail {
-		j := -1
-		for _, i := range []int{0, 1} {
-			if w[i] > floors[i] && (j < 0 || w[i] > w[j]) {
-				j = i
+	stages := []struct {
+		fields []int
+		floor  int
+	}{{[]int{0, 1}, 16}, {[]int{3}, 24}, {[]int{0, 1}, 10}, {[]int{3}, 6}}
+	for _, sg := range stages {
+		for w[0]+w[1]+w[2]+w[3] > avail {
+			j := -1
+			for _, i := range sg.fields {
+				if w[i] > sg.floor && (j < 0 || w[i] > w[j]) {
+					j = i
+				}
 			}
+			if j < 0 {
+				break
+			}
+			w[j]--
 		}
-		if j < 0 && w[3] > floors[3] {
-			j = 3
-		}
-		if j < 0 {
-			return w, false
-		}
-		w[j]--
 	}
-	return w, true
+	return w, w[0]+w[1]+w[2]+w[3] <= avail
 }
 
 // restLine is the second line of a step: the detail first (the point of

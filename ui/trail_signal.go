@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/guesthunt/guesthunt/hunt"
 	"github.com/guesthunt/guesthunt/ui/table"
@@ -63,10 +65,25 @@ func signalLabel(t hunt.Trail, s hunt.Signal) string {
 func withGap(label string, t hunt.Trail, k hunt.StepKind) string {
 	for _, st := range t.Steps {
 		if st.Kind == k {
-			return label + " " + hunt.FormatSpan(st.SinceInvite)
+			return label + " " + shortSpan(st.SinceInvite)
 		}
 	}
 	return label
+}
+
+// shortSpan is a gap in its largest unit, rounded ("40m", "3h", "2d"): a
+// cell says how soon, the trail page says exactly.
+func shortSpan(d time.Duration) string {
+	units := []struct {
+		size time.Duration
+		name string
+	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}}
+	for _, u := range units {
+		if d >= u.size {
+			return fmt.Sprintf("%d%s", (d+u.size/2)/u.size, u.name)
+		}
+	}
+	return fmt.Sprintf("%ds", (d+time.Second/2)/time.Second)
 }
 
 // signalCell is an inviter's strongest signal among its guests.

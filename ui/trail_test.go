@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/guesthunt/guesthunt/hunt"
@@ -138,5 +139,16 @@ func TestSignalColumns(t *testing.T) {
 	r := newInviterRows(res.Inviters, "", -1, false, triageView{}).withSignals(nil, -1, false)
 	if r.Row(0)[colSignal] != "" || !r.RedundantCell(0, colSignal) {
 		t.Fatal("a blank Signal cell is not redundant")
+	}
+}
+
+// A cell's gap is rounded to its largest unit; the page keeps it exact.
+func TestShortSpan(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		39*time.Minute + 59*time.Second: "40m", 40 * time.Second: "40s", 26 * time.Hour: "1d", 90 * time.Minute: "2h",
+	} {
+		if got := shortSpan(d); got != want {
+			t.Errorf("shortSpan(%s) = %q, want %q", d, got, want)
+		}
 	}
 }
