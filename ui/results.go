@@ -85,7 +85,7 @@ func (m *Model) refilter() {
 	}
 	m.rows = newInviterRowsIndexed(all, m.hay, m.filter.Value(), m.sortCol, m.sortDesc, m.triageView()).
 		withFired(m.firstFired(), m.sortCol, m.sortDesc).
-		withSignals(inviterSignals(m.trails.by), m.sortCol, m.sortDesc)
+		withSignals(m.trails.inviterSig, m.sortCol, m.sortDesc)
 	m.inviters.SetSource(m.rows)
 	if m.res != nil {
 		switch {
@@ -119,7 +119,7 @@ func (m *Model) syncSelection(force bool) {
 	}
 	m.selected = upn
 	m.guests.SetSource(newGuestRows(sortedByTime(m.byUPN[upn]), m.guestFilter.Value(), m.triageView()).
-		withSignals(guestSignalCells(m.trails.by, upn)))
+		withSignals(m.trails.guestSig[upn]))
 	m.guests.SetCursor(0)
 	if !ok {
 		m.guests.SetEmptyText("no inviter selected")
@@ -135,7 +135,7 @@ func (m *Model) refilterGuests() {
 		was = rows[c]
 	}
 	m.guests.SetSource(newGuestRows(sortedByTime(m.byUPN[m.selected]), m.guestFilter.Value(), m.triageView()).
-		withSignals(guestSignalCells(m.trails.by, m.selected)))
+		withSignals(m.trails.guestSig[m.selected]))
 	m.guests.SetCursor(0)
 	for i, a := range m.guestAlerts() {
 		if a.Id == was.Id && a.TimeGenerated.Equal(was.TimeGenerated) && a.TargetUserPrincipalName == was.TargetUserPrincipalName {

@@ -35,13 +35,17 @@ type trailKey struct{ inviter, guest string }
 
 // trailState is the last trails and the request in flight.
 type trailState struct {
-	by     map[trailKey]hunt.Trail // replaced, never changed in place
-	forP   hunt.Params             // what by answers
-	askFor hunt.Params             // the latest request
-	seq    int                     // its sequence number; 0 before the first
-	busy   bool
-	err    string // the latest request's failure; "" when it did not fail
-	cancel context.CancelFunc
+	by map[trailKey]hunt.Trail // replaced, never changed in place
+	// The cells, built once an answer: the panes redraw them on every key
+	// (a cursor move, a filter keystroke) and must not walk every trail.
+	inviterSig map[string]signalCell        // inviter -> strongest guest signal
+	guestSig   map[string]map[string]string // inviter -> guest -> its signals
+	forP       hunt.Params                  // what by answers
+	askFor     hunt.Params                  // the latest request
+	seq        int                          // its sequence number; 0 before the first
+	busy       bool
+	err        string // the latest request's failure; "" when it did not fail
+	cancel     context.CancelFunc
 }
 
 func trailsCmd(ctx context.Context, f TrailsFunc, seq int, tp hunt.TrailParams) tea.Cmd {
@@ -80,6 +84,7 @@ func (m Model) onTrails(msg trailsMsg) (tea.Model, tea.Cmd) {
 				by[trailKey{t.Inviter, t.Guest}] = t
 			}
 			m.trails.by, m.trails.forP = by, msg.tp.Params
+			m.trails.inviterSig, m.trails.guestSig = inviterSignals(by), guestSignalCells(by)
 			m.resignal()
 		}
 	}

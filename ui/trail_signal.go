@@ -107,19 +107,22 @@ func inviterSignals(by map[trailKey]hunt.Trail) map[string]signalCell {
 	return out
 }
 
-// guestSignalCells is each guest of inviter with its signals' labels,
+// guestSignalCells is each inviter's guests with their signals' labels,
 // strongest first.
-func guestSignalCells(by map[trailKey]hunt.Trail, inviter string) map[string]string {
-	out := map[string]string{}
+func guestSignalCells(by map[trailKey]hunt.Trail) map[string]map[string]string {
+	out := map[string]map[string]string{}
 	for k, t := range by {
-		if k.inviter != inviter || len(t.Signals) == 0 {
+		if len(t.Signals) == 0 {
 			continue
 		}
 		var labels []string
 		for _, s := range byStrength(t.Signals) {
 			labels = append(labels, signalLabel(t, s))
 		}
-		out[k.guest] = strings.Join(labels, ", ")
+		if out[k.inviter] == nil {
+			out[k.inviter] = map[string]string{}
+		}
+		out[k.inviter][k.guest] = strings.Join(labels, ", ")
 	}
 	return out
 }
@@ -147,11 +150,11 @@ func (m *Model) resignal() {
 	if m.sortCol == colSignal {
 		m.refilter()
 	} else {
-		m.rows = m.rows.withSignals(inviterSignals(m.trails.by), m.sortCol, m.sortDesc)
+		m.rows = m.rows.withSignals(m.trails.inviterSig, m.sortCol, m.sortDesc)
 		m.inviters.SetSource(m.rows)
 	}
 	if g, ok := m.guests.Source().(guestTable); ok {
-		g.sig = guestSignalCells(m.trails.by, m.selected)
+		g.sig = m.trails.guestSig[m.selected]
 		m.guests.SetSource(g)
 	}
 }

@@ -131,7 +131,7 @@ func TestSignalColumns(t *testing.T) {
 	if got, want := order(true), []string{"free mail", "lookalike", "admin role 40m"}; !slices.Equal(got, want) {
 		t.Fatalf("reversed: %v, want %v", got, want)
 	}
-	cells := guestSignalCells(by, longUPN)
+	cells := guestSignalCells(by)[longUPN]
 	if got := cells[res.Rows[1].TargetUserPrincipalName]; got != "lookalike, never redeemed" {
 		t.Fatalf("guest cell: %q", got)
 	}
