@@ -58,6 +58,9 @@ type Deps struct {
 	// Replay replays the rule day by day (hunt.Engine.Replay) for the
 	// timeline (T); nil disables it.
 	Replay ReplayFunc
+	// Trails follows the flagged inviters' guests (hunt.Engine.Trails) for
+	// the trail page (F) and the Signal columns; nil disables them.
+	Trails TrailsFunc
 }
 
 type pane int
@@ -131,6 +134,7 @@ type Model struct {
 	// exportDir is where e writes reports, asked for once a session.
 	exportDir string
 	replay    replayState // the timeline's last replay and the one in flight
+	trails    trailState  // the guests' trails for the latest result, and the request in flight
 }
 
 // New builds the workbench. Nothing runs until Init.
@@ -156,6 +160,7 @@ func New(deps Deps) Model {
 	m.guests = table.New(guestColumns(), m.keys.Table(), m.styles.Table)
 	m.guests.SetEmptyText("no inviter selected")
 	m.guests.Blur()
+	m.setSignalColumns()
 	m.opening = deps.Load != nil
 	m.keys.Submit.SetEnabled(deps.Exercise != nil)
 	return m
@@ -257,8 +262,10 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		fresh := msg.seq == m.req.run && msg.err == nil
 		m = m.onRun(msg)
 		if fresh {
-			// Other analysts may have recorded verdicts on this case file.
-			return m, m.fetchTriages()
+			// Other analysts may have recorded verdicts on this case file;
+			// the new result's guests are followed for their signals.
+			m, trails := m.askTrails(msg.params)
+			return m, tea.Batch(m.fetchTriages(), trails)
 		}
 		return m, nil
 	case store.LoadProgress:
@@ -285,6 +292,10 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onReplay(msg)
 	case timelinePickMsg:
 		return m.onTimelinePick(msg)
+	case trailsMsg:
+		return m.onTrails(msg)
+	case trailPivotMsg:
+		return m.openTrailStep(msg)
 	case statusMsg:
 		m.say(msg.text, msg.isErr)
 		return m, nil

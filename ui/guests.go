@@ -20,6 +20,8 @@ func guestColumns() []table.Column {
 		{Title: "Guest UPN", Width: 16, Max: 48, Flex: 3, Priority: 0},
 		{Title: "Invited email", Width: 16, Max: 48, Flex: 1, Priority: 5},
 		{Title: "Guest domain", Width: 12, Max: 64, Priority: 1, Whole: true},
+		// The guest's trail signals, strongest first (F spells them out).
+		{Title: "Signals", Width: 9, Max: 40, Priority: 3},
 		{Title: "Target object id", Width: 16, Max: 40, Priority: 6, Whole: true},
 		{Title: "Source IP", Width: 9, Max: 45, Priority: 2, Whole: true},
 		{Title: "Result", Width: 6, Priority: 7, Whole: true},
@@ -33,6 +35,7 @@ const (
 	gcolGuestUPN
 	gcolEmail
 	gcolDomain
+	gcolSignals
 	gcolObjectID
 	gcolSourceIP
 	gcolResult
@@ -45,6 +48,13 @@ type guestRows []hunt.Alert
 type guestTable struct {
 	rows guestRows
 	tv   triageView
+	sig  map[string]string // guest UPN -> its signals' labels; nil: no trails
+}
+
+// withSignals shows the guests' signals (guestSignalCells).
+func (g guestTable) withSignals(sig map[string]string) guestTable {
+	g.sig = sig
+	return g
 }
 
 func (g guestTable) Len() int { return len(g.rows) }
@@ -54,7 +64,7 @@ func (g guestTable) Row(i int) []string {
 	addr := hunt.GuestAddress(a.AdditionalDetails, a.TargetUserPrincipalName)
 	return []string{
 		g.tv.cell(eventSubject(a)), tableTime(a.TimeGenerated), a.TargetUserPrincipalName, addr,
-		hunt.GuestDomain(addr), a.TargetAadUserId, a.InitiatingIPAddress, a.Result,
+		hunt.GuestDomain(addr), g.sig[a.TargetUserPrincipalName], a.TargetAadUserId, a.InitiatingIPAddress, a.Result,
 	}
 }
 
@@ -68,6 +78,8 @@ func (g guestTable) RedundantCell(i, col int) bool {
 		return hunt.GuestAddress(a.AdditionalDetails, a.TargetUserPrincipalName) == hunt.GuestAddress(nil, a.TargetUserPrincipalName)
 	case gcolResult:
 		return a.Result == "success"
+	case gcolSignals:
+		return g.sig[a.TargetUserPrincipalName] == ""
 	}
 	return false
 }

@@ -26,6 +26,10 @@ func inviterColumns() []table.Column {
 		{Title: "Verdict", Width: 7, Priority: 5, Whole: true},
 		{Title: "Invites", Width: 7, Priority: 6, Whole: true},
 		{Title: "Guests", Width: 6, Priority: 7, Whole: true},
+		// The strongest signal among the inviter's guests (their trails):
+		// evidence, but a summary the guests pane spells out, so after the
+		// rule's own evidence.
+		{Title: "Signal", Width: 9, Max: 24, Priority: 4},
 		{Title: "Source IPs", Width: 10, Max: 48, Priority: 2, Whole: true},
 		{Title: "Guest domains", Width: 13, Max: 64, Priority: 3, Whole: true},
 		{Title: utcTitle("First invite"), Width: 19, Priority: 8, Whole: true},
@@ -43,6 +47,7 @@ const (
 	colVerdict
 	colInvites
 	colGuests
+	colSignal
 	colSourceIPs
 	colGuestDomains
 	colFirstInvite
@@ -93,7 +98,8 @@ type inviterRows struct {
 	all   []hunt.InviterSummary
 	index []int
 	tv    triageView
-	fired map[string]time.Time // when each inviter first fired (the replay's); nil: unknown
+	fired map[string]time.Time  // when each inviter first fired (the replay's); nil: unknown
+	sig   map[string]signalCell // each inviter's strongest guest signal (the trails'); nil: unknown
 }
 
 func (r inviterRows) Len() int { return len(r.index) }
@@ -102,15 +108,43 @@ func (r inviterRows) Row(i int) []string {
 	s := r.all[r.index[i]]
 	return []string{
 		s.UPN, r.tv.cell(inviterSubject(s.UPN)), strconv.Itoa(s.Invites), strconv.Itoa(s.DistinctGuests),
-		listCell(s.SourceIPs), listCell(s.GuestDomains),
+		r.sig[s.UPN].label, listCell(s.SourceIPs), listCell(s.GuestDomains),
 		tableTime(s.FirstInvite), tableTime(s.LastInvite), earlierCell(s), tableTime(r.fired[s.UPN]),
 	}
 }
 
 // RedundantCell: a blank First fired (no replay yet, or not fired in it)
-// gives way before any evidence column.
+// or Signal (no trails yet, or no signal) gives way before any evidence
+// column.
 func (r inviterRows) RedundantCell(i, col int) bool {
-	return col == colFirstFired && r.fired[r.all[r.index[i]].UPN].IsZero()
+	upn := r.all[r.index[i]].UPN
+	switch col {
+	case colFirstFired:
+		return r.fired[upn].IsZero()
+	case colSignal:
+		return r.sig[upn].label == ""
+	}
+	return false
+}
+
+// withSignals adds the inviters' strongest guest signals, sorting by them
+// when that is the sort column: strongest first, as the one to look at
+// first (S reverses); inviters without a signal last.
+func (r inviterRows) withSignals(sig map[string]signalCell, sortCol int, desc bool) inviterRows {
+	r.sig = sig
+	if sortCol == colSignal {
+		r.index = slices.Clone(r.index)
+		slices.SortStableFunc(r.index, func(a, b int) int {
+			sa, oka := sig[r.all[a].UPN]
+			sb, okb := sig[r.all[b].UPN]
+			c := cmp.Or(cmp.Compare(b2i(okb), b2i(oka)), cmp.Compare(sb.weight, sa.weight), cmp.Compare(sa.label, sb.label))
+			if desc {
+				c = -c
+			}
+			return c
+		})
+	}
+	return r
 }
 
 // withFired adds the replay's first-fired instants, sorting by them when

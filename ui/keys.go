@@ -11,7 +11,8 @@ import (
 // Choices: + and - move the baseline one day (= also works, so no shift is
 // needed on US layouts), > and < seven days; s cycles the sort column and S
 // reverses it; W types the window (ctrl+w is eaten by some terminals);
-// t (triage) sets a verdict, K shows the KQL (k is taken by vi-style up).
+// t (triage) sets a verdict, K shows the KQL (k is taken by vi-style up);
+// F follows the guest (its trail; f is fold-case), a page like T and K.
 type KeyMap struct {
 	// Navigation
 	Up, Down, PageUp, PageDown, Home, End, Left, Right key.Binding
@@ -21,7 +22,7 @@ type KeyMap struct {
 	BaselineUp, BaselineDown, BaselineWeekUp, BaselineWeekDown, Baseline key.Binding
 	Window, AsOfBack, AsOfForward, AsOf, AsOfReset, FoldCase             key.Binding
 	// Triage
-	Verdict, Note, VerdictFilter, Export, KQL, LoadReport, Submit, Timeline key.Binding
+	Verdict, Note, VerdictFilter, Export, KQL, LoadReport, Submit, Timeline, Trail key.Binding
 	// Other
 	Copy, Retry, Help, Quit key.Binding
 	// On pages above the main one
@@ -88,6 +89,7 @@ func NewKeyMap() KeyMap {
 		LoadReport:    bind("L", "load report and all warnings", "L"),
 		Submit:        bind("X", "submit the exercise: score it", "X"),
 		Timeline:      bind("T", "timeline: the rule day by day", "T"),
+		Trail:         bind("F", "follow the guest: its trail", "F"),
 
 		Copy:  bind("y", "copy cell/record (OSC 52)", "y"),
 		Retry: bind("R", "retry failed queries", "R"),
@@ -119,7 +121,7 @@ func (k KeyMap) Sections() []HelpSection {
 		}},
 		// One section for both keeps the help within 80x20.
 		{Title: "Triage and other", Entries: []HelpEntry{
-			h(k.Verdict, "verdict"), h(k.Note, "note"), e(k.VerdictFilter), h(k.Export, "export"), e(k.KQL), e(k.LoadReport), h(k.Submit, "submit"), e(k.Timeline),
+			h(k.Verdict, "verdict"), h(k.Note, "note"), e(k.VerdictFilter), h(k.Export, "export"), e(k.KQL), e(k.LoadReport), h(k.Submit, "submit"), e(k.Timeline), e(k.Trail),
 			h(k.Copy, "copy"), e(k.Retry), h(k.Help, "help"), h(k.Quit, "quit"),
 		}},
 	}

@@ -24,6 +24,7 @@ type Opened struct {
 	TriageDurable  bool
 	Export         ExportFunc // nil keeps Deps.Export
 	Replay         ReplayFunc // nil keeps Deps.Replay
+	Trails         TrailsFunc // nil keeps Deps.Trails
 	// Tip is said once the data is in (after a big load: keep a case file).
 	Tip string
 }
@@ -65,6 +66,9 @@ func (m Model) onOpened(msg OpenedMsg) (tea.Model, tea.Cmd) {
 	}
 	if o.Replay != nil {
 		m.deps.Replay = o.Replay
+	}
+	if o.Trails != nil {
+		m.deps.Trails = o.Trails
 	}
 	m.report = &o.Report
 	m.inviters.SetEmptyText("running the rule…")

@@ -28,6 +28,8 @@ const (
 	pageReport
 	pageScore
 	pageTimeline
+	pageTrail
+	pageTrailStep
 )
 
 // pageEnv is what every page draws with: the session's styles and keys and

@@ -122,6 +122,10 @@ func pageTitle(k pageKind) string {
 		return "Score"
 	case pageTimeline:
 		return "Timeline"
+	case pageTrail:
+		return "Guest trail"
+	case pageTrailStep:
+		return "Trail step"
 	}
 	return "Main"
 }

@@ -30,9 +30,9 @@ func TestFilterAndPivotOnDemo(t *testing.T) {
 	f.keys("esc") // clear
 	f.until("cleared", func(m Model) bool { return m.rows.Len() == 5 })
 
-	// Move the cell cursor to the Source IPs column (the fifth) and pivot.
-	f.keys("l", "l", "l", "l")
-	f.until("Source IPs column", func(m Model) bool { return m.inviters.SelectedColumn() == 4 })
+	// Move the cell cursor to the Source IPs column (the sixth) and pivot.
+	f.keys("l", "l", "l", "l", "l")
+	f.until("Source IPs column", func(m Model) bool { return m.inviters.SelectedColumn() == colSourceIPs })
 	f.keys("p")
 	m = f.until("pivot", func(m Model) bool { return m.onPage(pagePivot) })
 	v := ansi.Strip(strings.Join(m.pager().lines(), "\n"))

@@ -84,7 +84,8 @@ func (m *Model) refilter() {
 		all = m.res.Inviters
 	}
 	m.rows = newInviterRowsIndexed(all, m.hay, m.filter.Value(), m.sortCol, m.sortDesc, m.triageView()).
-		withFired(m.firstFired(), m.sortCol, m.sortDesc)
+		withFired(m.firstFired(), m.sortCol, m.sortDesc).
+		withSignals(m.trails.inviterSig, m.sortCol, m.sortDesc)
 	m.inviters.SetSource(m.rows)
 	if m.res != nil {
 		switch {
@@ -117,7 +118,8 @@ func (m *Model) syncSelection(force bool) {
 		return
 	}
 	m.selected = upn
-	m.guests.SetSource(newGuestRows(sortedByTime(m.byUPN[upn]), m.guestFilter.Value(), m.triageView()))
+	m.guests.SetSource(newGuestRows(sortedByTime(m.byUPN[upn]), m.guestFilter.Value(), m.triageView()).
+		withSignals(m.trails.guestSig[upn]))
 	m.guests.SetCursor(0)
 	if !ok {
 		m.guests.SetEmptyText("no inviter selected")
@@ -132,7 +134,8 @@ func (m *Model) refilterGuests() {
 	if c := m.guests.Cursor(); c < len(rows) {
 		was = rows[c]
 	}
-	m.guests.SetSource(newGuestRows(sortedByTime(m.byUPN[m.selected]), m.guestFilter.Value(), m.triageView()))
+	m.guests.SetSource(newGuestRows(sortedByTime(m.byUPN[m.selected]), m.guestFilter.Value(), m.triageView()).
+		withSignals(m.trails.guestSig[m.selected]))
 	m.guests.SetCursor(0)
 	for i, a := range m.guestAlerts() {
 		if a.Id == was.Id && a.TimeGenerated.Equal(was.TimeGenerated) && a.TargetUserPrincipalName == was.TargetUserPrincipalName {

@@ -49,6 +49,8 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return m, m.copyClip(c.clipboard())
 		}
 		return m, nil
+	case top != nil && top.Kind() == pageTrail && key.Matches(msg, m.keys.Retry):
+		return m.retryTrails()
 	case top != nil && top.Kind() == pageTimeline && matchesAny(msg, timelineParamKeys(m.keys)):
 		// The timeline follows the main page's parameters (replayed in the
 		// background), so their keys work while looking at it.
@@ -146,6 +148,8 @@ func (m Model) onMainKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.openKQL()
 	case key.Matches(msg, k.Timeline):
 		return m.openTimeline()
+	case key.Matches(msg, k.Trail):
+		return m.openTrail()
 	case key.Matches(msg, k.BaselineUp):
 		return m.changeParams(shiftBaseline(m.params, day))
 	case key.Matches(msg, k.BaselineDown):
