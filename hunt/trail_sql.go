@@ -1,0 +1,67 @@
+package hunt
+
+// trailSQL finds, for every guest, the events at or after its invite that
+// could be a trail step and name one of its identifiers. $1 is a JSON array
+// of {g: guest index, k: lower-cased identifier, s: invite epoch ns}; $2 the
+// earliest invite (ns), so the scan skips the history before it.
+//
+// The LIKE list is a superset of what stepOf classifies (Go decides the
+// kind); it keeps the JSON work to the few operations a trail can hold.
+// Identifiers are every target's id and userPrincipalName; for redemptions
+// also the "UPN: ..., Email: ..." text Entra writes into the target's
+// displayName (parsed as Sentinel's rules do) and the initiator (the guest
+// redeems as itself), and for consents the initiator. Display names are
+// never compared as names.
+func trailSQL() string {
+	return `WITH keys AS (
+	SELECT g, k, s FROM (
+		SELECT unnest(from_json($1::JSON, '[{"g":"BIGINT","k":"VARCHAR","s":"BIGINT"}]'), recursive := true)
+	)
+), cand AS MATERIALIZED (
+	SELECT _SourceId AS sid, _SourceRecord AS rec, epoch_ns(TimeGenerated) AS ns,
+		lower(trim(OperationName)) AS op, TargetResources AS tr, InitiatedBy AS ib
+	FROM AuditLogs
+	WHERE TimeGenerated >= make_timestamp_ns($2)
+		AND (lower(OperationName) LIKE 'redeem external user invite%'
+			OR lower(OperationName) LIKE 'update user%'
+			OR lower(OperationName) LIKE 'add %group%'
+			OR lower(OperationName) LIKE 'add %role%'
+			OR lower(OperationName) LIKE 'consent to application%'
+			OR lower(OperationName) LIKE 'add delegated permission grant%'
+			OR lower(OperationName) LIKE '%delete user%')
+), targets AS (
+	SELECT sid, rec, ns, op,
+		lower(json_extract_string(t.value, '$.id')) AS id,
+		lower(json_extract_string(t.value, '$.userPrincipalName')) AS upn,
+		CASE WHEN starts_with(op, 'redeem') THEN json_extract_string(t.value, '$.displayName') END AS dn
+	FROM cand, json_each(cand.tr) AS t
+	WHERE json_type(cand.tr) = 'ARRAY'
+), idents AS (
+	SELECT sid, rec, ns, unnest([id, upn,
+		lower(nullif(regexp_extract(dn, 'UPN:\s*([^,\s]+)', 1), '')),
+		lower(nullif(regexp_extract(dn, 'Email:\s*([^,\s]+)', 1), ''))]) AS k
+	FROM targets
+	UNION ALL
+	SELECT sid, rec, ns, unnest([
+		lower(` + kustoToStringSQL(inviterUPNJSONSQL(userJSONSQL("ib"))) + `),
+		lower(json_extract_string(ib, '$.user.id'))]) AS k
+	FROM cand
+	WHERE starts_with(op, 'redeem') OR starts_with(op, 'consent')
+)
+SELECT DISTINCT keys.g, idents.sid, idents.rec
+FROM idents JOIN keys ON idents.k = keys.k AND idents.ns >= keys.s
+ORDER BY 1, 2, 3`
+}
+
+// domainFirstSeenSQL is, for each domain in the JSON array $1, the earliest
+// invite (any result) whose guest UPN encodes an address at that domain:
+// alice_gmail.com#EXT#@... is at gmail.com (the last "_" before #EXT#).
+func domainFirstSeenSQL(table string) string {
+	return `WITH doms AS (SELECT unnest(from_json($1::JSON, '["VARCHAR"]')) AS dom),
+invited AS (
+	SELECT lower(regexp_extract(_h_target_upn, '_([^_]*)#(?i:ext)#', 1)) AS dom, _h_ns
+	FROM ` + table + `
+	WHERE _h_target_upn <> ''
+)
+SELECT doms.dom, min(invited._h_ns) FROM doms JOIN invited ON invited.dom = doms.dom GROUP BY doms.dom`
+}
