@@ -33,6 +33,7 @@ type trailFacts struct {
 	firstSeen map[string]int64 // guest domain -> earliest invite to it (ns)
 	dataTo    time.Time        // the end of the loaded data
 	stale     time.Duration
+	lookalike map[string]string // guest domain -> the domain it imitates, ""
 }
 
 // signalsOf explains why the trail deserves a look, strongest first.
@@ -71,7 +72,7 @@ func signalsOf(t Trail, inviterIP, domain string, f trailFacts) []Signal {
 			FormatSpan(waited), FormatTimespan(f.stale))
 	}
 	if domain != "" {
-		if ref := Lookalike(domain, f.tenant); ref != "" {
+		if ref := f.lookalike[domain]; ref != "" {
 			add(SignalLookalikeDomain, weightLookalikeDomain, "the domain %s looks like %s", domain, ref)
 		}
 		if IsFreeMail(domain) {
