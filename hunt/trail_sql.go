@@ -10,8 +10,8 @@ const keySep = '\x1f'
 // identifier of it and its invite time (epoch ns); $4 the earliest invite
 // (ns), so the scan skips the history before it.
 //
-// The LIKE list is a superset of what stepOf classifies (Go decides the
-// kind); it keeps the JSON work to the few operations a trail can hold.
+// The operation pattern is a superset of what stepOf classifies (Go decides
+// the kind); it keeps the JSON work to the operations a trail can hold.
 // Identifiers are every target's id and userPrincipalName; for redemptions
 // also the "UPN: ..., Email: ..." text Entra writes into the target's
 // displayName (parsed as Sentinel's rules do) and the initiator (the guest
