@@ -88,7 +88,7 @@ func (e *Engine) trailsOn(ctx context.Context, c *inviteCache, tp TrailParams) (
 				}
 			}
 		}
-		sortSteps(steps)
+		sortSteps(steps[1:]) // the invite stays first, even beside a step in its very tick
 		out[i] = Trail{Inviter: a.InitiatingUserPrincipalName, Guest: a.TargetUserPrincipalName,
 			Email: guests[i].email, InvitedAt: a.TimeGenerated, Steps: steps}
 		out[i].Signals = signalsOf(out[i], a.InitiatingIPAddress, guests[i].domain, facts)
