@@ -14,7 +14,7 @@ import (
 // the server.
 func execAllowed(name string) bool {
 	switch name {
-	case "hunt", "report", "kql", "replay", "scores": // scores: a classroom's, for key logins (cmd decides)
+	case "hunt", "report", "kql", "replay", "trail", "scores": // scores: a classroom's, for key logins (cmd decides)
 		return true
 	}
 	return false
@@ -24,7 +24,7 @@ func execAllowed(name string) bool {
 // flag takes a value (--baseline 14d or --baseline=14d), false for a switch.
 func flagTakesValue(name string) (takes, known bool) {
 	switch name {
-	case "--format", "--as-of", "--baseline", "--window", "--every", "--from", "--to":
+	case "--format", "--as-of", "--baseline", "--window", "--every", "--from", "--to", "--stale":
 		return true, true
 	case "--fold-case", "--uncovered", "--help", "-h":
 		return false, true

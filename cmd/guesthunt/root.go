@@ -47,7 +47,7 @@ shows which file that is.`,
 	root.SetOut(io.out)
 	root.SetErr(io.err)
 	root.SetIn(io.in)
-	root.AddCommand(newHuntCommand(io), newLoadCommand(io), newSQLCommand(io), newDemoCommand(io), newKQLCommand(io), newReportCommand(io), newReplayCommand(io))
+	root.AddCommand(newHuntCommand(io), newLoadCommand(io), newSQLCommand(io), newDemoCommand(io), newKQLCommand(io), newReportCommand(io), newReplayCommand(io), newTrailCommand(io))
 	root.AddCommand(newGenerateCommand(io), newScoreCommand(io), newTrainCommand(io))
 	root.AddCommand(serveCommands(io)...)
 	return root

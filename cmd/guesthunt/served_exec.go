@@ -40,6 +40,8 @@ func runServedCommand(ctx context.Context, served *servedData, args []string, st
 		cmd = newKQLCommand(sio) // reads no data: the same command
 	case "replay":
 		cmd = servedReplayCommand(sio, served)
+	case "trail":
+		cmd = servedTrailCommand(sio, served)
 	case "scores":
 		return servedScores(sio, served, args[1:])
 	default:
@@ -106,6 +108,25 @@ func servedReplayCommand(io streams, served *servedData) *cobra.Command {
 			return err
 		}
 		return replayOn(cmd.Context(), io, rf.format, rp, served.ds, served.engine)
+	}
+	return cmd
+}
+
+// servedTrailCommand is trail over the served data and its engine.
+func servedTrailCommand(io streams, served *servedData) *cobra.Command {
+	var tf trailFlags
+	var df dataFlags
+	cmd := trailCommand(&tf, &df)
+	servedUsage(cmd, "trail", "--format json")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if err := refuseServedData(cmd, args); err != nil {
+			return err
+		}
+		tp, err := tf.trailParams()
+		if err != nil {
+			return err
+		}
+		return trailOn(cmd.Context(), io, tf.format, tp, served.ds, served.engine)
 	}
 	return cmd
 }

@@ -122,17 +122,14 @@ func (b *Builder) Invite(in Invite) Invited {
 // GrantRole logs by adding the user objectID/upn to a directory role, and
 // returns the entry's Id.
 func (b *Builder) GrantRole(at time.Time, by Person, ip, objectID, upn, role string) string {
-	roleID := stableGUID("role:" + role)
-	b.g.emit(event{At: at, Operation: "Add member to role", Category: "RoleManagement", Service: "Core Directory",
-		OpType: "Assign", By: byUser(by, ip),
-		Targets: []target{
-			userTarget(objectID, "", upn,
-				modifiedProperty{DisplayName: "Role.ObjectID", NewValue: jsonText(roleID)},
-				modifiedProperty{DisplayName: "Role.DisplayName", NewValue: jsonText(role)},
-				modifiedProperty{DisplayName: "Role.TemplateId", NewValue: jsonText(stableGUID("roletemplate:" + role))},
-				modifiedProperty{DisplayName: "Role.WellKnownObjectName", NewValue: jsonText(strings.ReplaceAll(role, " ", ""))}),
-			objectTarget(roleID, role, "Role"),
-		}})
+	b.g.grantRole(at, byUser(by, ip), objectID, upn, role)
+	return b.g.recs[len(b.g.recs)-1].Id
+}
+
+// AddToGroup logs by adding the user objectID/upn, shown as displayName, to
+// group, and returns the entry's Id.
+func (b *Builder) AddToGroup(at time.Time, by Person, ip, objectID, displayName, upn, group string) string {
+	b.g.addToGroup(at, byUser(by, ip), objectID, displayName, upn, group)
 	return b.g.recs[len(b.g.recs)-1].Id
 }
 

@@ -101,11 +101,14 @@ func (g *generator) plantCases() {
 		{Email: "svc.sync.2026@proton.me", DisplayName: "Sync Service"},
 	}
 	at := before(4*time.Hour + 12*time.Minute)
+	var redeemed guest
+	var redeemedInvite time.Time
 	for i, gu := range burst {
 		gu.ID = g.guid()
 		g.invite(invite{At: at, By: byUser(jonas, attackerIP), Guest: gu, UserAgent: attackerAgent})
 		if i == 1 {
 			g.redeem(gu, at.Add(14*time.Minute))
+			redeemed, redeemedInvite = gu, at
 		}
 		at = at.Add(55*time.Second + g.jitter(40*time.Second))
 	}
@@ -158,4 +161,14 @@ func (g *generator) plantCases() {
 	g.emit(event{At: before(6 * time.Hour), Operation: opResetInvite, Category: "UserManagement", Service: "Invited Users",
 		OpType: "Update", By: byUser(hana, office), Targets: []target{resent.target()},
 		Details: []detail{{"invitedUserEmailAddress", resent.Email}, {"User-Agent", ua}}})
+
+	// Trails (issue 13), planted last so the cases above draw the same
+	// randomness as before: the redeemed guest of (a) is made Global
+	// Administrator 40 minutes after its invite, and the member Jonas Berg,
+	// a namesake of that guest ("Jonas Berg" too, another object id and
+	// UPN), joins an admin group, which must stay out of the guest's trail.
+	g.grantRole(redeemedInvite.Add(40*time.Minute), byUser(jonas, attackerIP), redeemed.ID, guestUPN(redeemed.Email),
+		"Global Administrator")
+	g.addToGroup(redeemedInvite.Add(47*time.Minute), byUser(g.cast.kwame, office), jonas.ID, jonas.DisplayName(),
+		jonas.UPN, "IT Admins")
 }

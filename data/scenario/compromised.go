@@ -41,5 +41,11 @@ func compromised(opt Options) (Tenant, error) {
 	p.add(omar.UPN, true, triage.VerdictSuspicious,
 		"He invited his own private mail address from his phone in the evening: no attack, but a personal account with access to tenant data breaks policy. Ask him and have the guest removed.")
 	p.add(priya.UPN, false, triage.VerdictBenign, "A known inviter: in the baseline, so not flagged.")
+
+	// A namesake for the trail (issue 13): the tenant's own shared mailbox
+	// user is also called "Northwind Accounts"; its group change must never
+	// join the lookalike guest's trail (matching is by id, UPN and e-mail).
+	shared := demo.NewPerson("Northwind", "Accounts")
+	b.AddToGroup(p.on(0, 9, 40), demo.NewPerson("Elena", "Petrova"), office[1], shared.ID, shared.DisplayName(), shared.UPN, "Finance")
 	return p.single(b.Records(), signIn{At: signedIn, Name: kwame.DisplayName(), Location: "RO"}), nil
 }
