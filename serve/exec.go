@@ -36,10 +36,10 @@ func flagTakesValue(name string) (takes, known bool) {
 func checkExec(args []string) string {
 	if len(args) == 0 {
 		return "guesthunt serve: this session has no terminal; connect with ssh -t for the workbench, " +
-			"or run one of: hunt, report, kql, replay, scores (e.g. ssh HOST hunt --format json)"
+			"or run one of: hunt, report, kql, replay, trail, scores (e.g. ssh HOST hunt --format json)"
 	}
 	if !execAllowed(args[0]) {
-		return fmt.Sprintf("guesthunt serve: %q is not available over SSH; only hunt, report, kql, replay and scores run here, "+
+		return fmt.Sprintf("guesthunt serve: %q is not available over SSH; only hunt, report, kql, replay, trail and scores run here, "+
 			"on the served data (the workbench: ssh -t HOST)", textsafe.Text(args[0]))
 	}
 	for i := 1; i < len(args); i++ {
@@ -51,7 +51,7 @@ func checkExec(args []string) string {
 			return fmt.Sprintf("guesthunt serve: %s runs on the served data; %q is not accepted (no paths over SSH)",
 				args[0], textsafe.Text(a))
 		case !known:
-			return fmt.Sprintf("guesthunt serve: %s over SSH accepts only --format, --as-of, --baseline, --window, --fold-case (and replay's --every, --from, --to, --uncovered); not %q",
+			return fmt.Sprintf("guesthunt serve: %s over SSH accepts only --format, --as-of, --baseline, --window, --fold-case (and replay's --every, --from, --to, --uncovered, trail's --stale); not %q",
 				args[0], textsafe.Text(name))
 		case takes && !hasValue:
 			if i+1 >= len(args) {

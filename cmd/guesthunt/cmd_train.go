@@ -127,7 +127,7 @@ func runExercise(cmd *cobra.Command, io streams, key scenario.Key, paths []strin
 	defer log.close()
 	eng := hunt.NewEngine(ds.store)
 	m := ui.New(ui.Deps{
-		Engine: eng, Replay: eng.Replay, Trails: trailsOf(eng), Store: ds.store, Data: info, Params: p, IsDark: true, Context: ctx,
+		Engine: eng, Replay: eng.Replay, Trails: eng.Trails, Store: ds.store, Data: info, Params: p, IsDark: true, Context: ctx,
 		Analyst: analystName(), KQL: hunt.KQLText, ExportDir: workingDir(), Export: reportExporter(ds, dataFlags{}, paths),
 		Triage: triage.New(triage.NewMemory()), TriageLocation: "exercise: your own verdicts; X scores them",
 		Exercise: &ui.Exercise{Name: key.Scenario, Started: time.Now(), Grade: grader(key), Log: log.write},

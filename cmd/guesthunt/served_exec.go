@@ -60,7 +60,7 @@ func runServedCommand(ctx context.Context, served *servedData, args []string, st
 
 // servedRefusal says in one line why a command is not run over ssh.
 func servedRefusal(name string) string {
-	const offer = "over ssh guesthunt serve runs hunt, report, kql and replay (ssh -t HOST opens the workbench)"
+	const offer = "over ssh guesthunt serve runs hunt, report, kql, replay and trail (ssh -t HOST opens the workbench)"
 	switch name {
 	case "":
 		return "no command given: " + offer

@@ -47,7 +47,7 @@ func sessionDeps(served *servedData, s serveSession) ui.Deps {
 	deps := ui.Deps{
 		Engine:         d.engine,
 		Replay:         d.engine.Replay,
-		Trails:         trailsOf(d.engine),
+		Trails:         d.engine.Trails,
 		Store:          d.ds.store,
 		Data:           info,
 		Params:         d.params,

@@ -52,7 +52,7 @@ func runWorkbench(ctx context.Context, io streams, df dataFlags, args []string, 
 		location, durable := triageHome(ctx, ds, df, args)
 		engine := hunt.NewEngine(ds.store)
 		return ui.OpenedMsg{Opened: ui.Opened{
-			Engine: engine, Replay: engine.Replay, Trails: trailsOf(engine), Store: ds.store, Data: info, Report: ds.report,
+			Engine: engine, Replay: engine.Replay, Trails: engine.Trails, Store: ds.store, Data: info, Report: ds.report,
 			Triage: newVerdictStore(ds), TriageLocation: location, TriageDurable: durable,
 			Export: reportExporter(ds, df, args), Tip: reopenStatus(ds.report),
 		}}
