@@ -28,13 +28,7 @@ func TestExerciseFlow(t *testing.T) {
 	var log []Action
 	x := &Exercise{Name: "demo", Started: time.Now(),
 		Grade: func(v map[triage.Subject]triage.Triage) scenario.Score {
-			given := map[string]triage.Verdict{}
-			for s, t := range v {
-				if s.Kind == triage.SubjectInviter {
-					given[s.Key] = t.Verdict
-				}
-			}
-			return scenario.Grade(key, given)
+			return scenario.Grade(key, scenario.InviterVerdicts(v))
 		},
 		Log: func(a Action) { mu.Lock(); log = append(log, a); mu.Unlock() },
 	}

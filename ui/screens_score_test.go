@@ -23,11 +23,7 @@ func TestGoldenScoreScreen(t *testing.T) {
 	start := time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
 	x := &Exercise{Name: "demo", Started: start, Now: func() time.Time { return start.Add(17*time.Minute + 42*time.Second) }}
 	x.Grade = func(v map[triage.Subject]triage.Triage) scenario.Score {
-		given := map[string]triage.Verdict{}
-		for s, t := range v {
-			given[s.Key] = t.Verdict
-		}
-		return scenario.Grade(ten.Key, given)
+		return scenario.Grade(ten.Key, scenario.InviterVerdicts(v))
 	}
 	m := New(Deps{Engine: eng, Store: st, Params: hunt.DefaultParams(), IsDark: true,
 		Data: DataSetInfo{Files: []string{"exercise demo"}, Events: 2731}, Triage: triage.New(triage.NewMemory()), TriageLocation: "exercise: your own verdicts; X scores them", Exercise: x})

@@ -65,13 +65,7 @@ The score is the points won out of those at stake, 0-100.`,
 			if err != nil {
 				return fmt.Errorf("read verdicts: %w", err)
 			}
-			given := map[string]triage.Verdict{}
-			for s, t := range all {
-				if s.Kind == triage.SubjectInviter {
-					given[s.Key] = t.Verdict
-				}
-			}
-			return writeScore(io, format, scenario.Grade(key, given))
+			return writeScore(io, format, scenario.Grade(key, scenario.InviterVerdicts(all)))
 		},
 	}
 	cmd.Flags().StringVar(&keyPath, "key", "", "the answer key (guesthunt generate's DIR.key.json)")
@@ -156,11 +150,5 @@ func replayLog(path string) (map[string]triage.Verdict, error) {
 	if err := sc.Err(); err != nil {
 		return nil, err
 	}
-	given := map[string]triage.Verdict{}
-	for s, t := range ui.ReplayVerdicts(actions) {
-		if s.Kind == triage.SubjectInviter {
-			given[s.Key] = t.Verdict
-		}
-	}
-	return given, nil
+	return scenario.InviterVerdicts(ui.ReplayVerdicts(actions)), nil
 }

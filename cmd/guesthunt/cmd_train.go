@@ -159,13 +159,7 @@ func runExercise(cmd *cobra.Command, io streams, key scenario.Key, paths []strin
 // grader scores verdicts on inviters against k.
 func grader(k scenario.Key) func(map[triage.Subject]triage.Triage) scenario.Score {
 	return func(v map[triage.Subject]triage.Triage) scenario.Score {
-		given := map[string]triage.Verdict{}
-		for s, t := range v {
-			if s.Kind == triage.SubjectInviter {
-				given[s.Key] = t.Verdict
-			}
-		}
-		return scenario.Grade(k, given)
+		return scenario.Grade(k, scenario.InviterVerdicts(v))
 	}
 }
 

@@ -113,3 +113,15 @@ func Grade(k Key, given map[string]triage.Verdict) Score {
 	}
 	return s
 }
+
+// InviterVerdicts picks the verdicts on inviters out of all recorded ones,
+// by UPN as logged: what Grade takes.
+func InviterVerdicts(all map[triage.Subject]triage.Triage) map[string]triage.Verdict {
+	given := map[string]triage.Verdict{}
+	for s, t := range all {
+		if s.Kind == triage.SubjectInviter {
+			given[s.Key] = t.Verdict
+		}
+	}
+	return given
+}

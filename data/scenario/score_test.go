@@ -61,3 +61,13 @@ func TestGradeBenignOnAnAttackIsAMiss(t *testing.T) {
 		t.Fatalf("%+v", s)
 	}
 }
+
+func TestInviterVerdictsSkipEvents(t *testing.T) {
+	got := InviterVerdicts(map[triage.Subject]triage.Triage{
+		{Kind: triage.SubjectInviter, Key: "a@x"}: {Verdict: triage.VerdictMalicious},
+		{Kind: triage.SubjectEvent, Key: "a@x"}:   {Verdict: triage.VerdictBenign},
+	})
+	if len(got) != 1 || got["a@x"] != triage.VerdictMalicious {
+		t.Fatalf("%v", got)
+	}
+}
