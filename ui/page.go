@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -176,4 +177,21 @@ func (s pageStack) anyOf(k pageKind) bool {
 		}
 	}
 	return false
+}
+
+// moveCursor applies a list's cursor keys to c in [0, last]: prev and next
+// one step (the axis is the page's: days across, steps down), home and end.
+// moved is false for any other key.
+func moveCursor(msg tea.KeyPressMsg, prev, next key.Binding, k KeyMap, c, last int) (int, bool) {
+	switch {
+	case key.Matches(msg, prev):
+		return max(c-1, 0), true
+	case key.Matches(msg, next):
+		return min(c+1, last), true
+	case key.Matches(msg, k.Home):
+		return 0, true
+	case key.Matches(msg, k.End):
+		return last, true
+	}
+	return c, false
 }

@@ -91,16 +91,11 @@ func (p timelinePage) onKey(env pageEnv, msg tea.KeyPressMsg) (Page, tea.Cmd) {
 		return p, nil
 	}
 	k := env.keys
-	last := len(p.rep.Days) - 1
+	if c, moved := moveCursor(msg, k.Left, k.Right, k, p.cursor, len(p.rep.Days)-1); moved {
+		p.cursor = c
+		return p, nil
+	}
 	switch {
-	case key.Matches(msg, k.Left):
-		p.cursor = max(p.cursor-1, 0)
-	case key.Matches(msg, k.Right):
-		p.cursor = min(p.cursor+1, last)
-	case key.Matches(msg, k.Home):
-		p.cursor = 0
-	case key.Matches(msg, k.End):
-		p.cursor = last
 	case key.Matches(msg, timelineOpen()):
 		run, ok := runOn(p.rep, p.rep.Days[p.cursor].Day)
 		if !ok {

@@ -104,16 +104,11 @@ func (p trailPage) onKey(env pageEnv, msg tea.KeyPressMsg) (Page, tea.Cmd) {
 		return p, nil
 	}
 	k := env.keys
-	last := len(p.trail.Steps) - 1
+	if c, moved := moveCursor(msg, k.Up, k.Down, k, p.cursor, len(p.trail.Steps)-1); moved {
+		p.cursor = c
+		return p, nil
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		p.cursor = max(p.cursor-1, 0)
-	case key.Matches(msg, k.Down):
-		p.cursor = min(p.cursor+1, last)
-	case key.Matches(msg, k.Home):
-		p.cursor = 0
-	case key.Matches(msg, k.End):
-		p.cursor = last
 	case key.Matches(msg, trailOpen()):
 		st := p.trail.Steps[p.cursor]
 		a, isRow := p.alerts[st.EventID]
