@@ -190,3 +190,29 @@ func TestLoadChunkRefusesBadResponses(t *testing.T) {
 		t.Fatalf("%d events (%d Ids) after the re-fetch", events, ids)
 	}
 }
+
+// A saved Log Analytics response carrying a PartialError loads the rows it
+// has, as an incomplete file that says the service's code and message.
+func TestLoadPartialResponseIsIncomplete(t *testing.T) {
+	ctx := context.Background()
+	recs := demo.Tenant(1)[:20]
+	var body strings.Builder
+	if err := formats.WriteRecords(&body, formats.FormatLAAPI, recs); err != nil {
+		t.Fatal(err)
+	}
+	partial := strings.TrimSuffix(strings.TrimSpace(body.String()), "}") +
+		`,"error":{"code":"PartialError","message":"There were some errors when processing your query.",` +
+		`"details":[{"code":"EngineError","message":"x","innererror":{"code":"E_QUERY_RESULT_SET_TOO_LARGE","message":"too large"}}]}}`
+	path, _ := spoolBytes(t, t.TempDir(), "saved.json.gz", []byte(partial))
+	s := openTestStore(t, "")
+	rep := loadPaths(t, s, path)
+	fr := rep.Files[0]
+	if !fr.Incomplete || fr.Loaded != int64(len(recs)) || !strings.Contains(fr.Error, "PartialError") ||
+		!strings.Contains(fr.Error, "There were some errors") || !strings.Contains(fr.Error, "E_QUERY_RESULT_SET_TOO_LARGE") {
+		t.Fatalf("report: %+v", fr)
+	}
+	bad, err := s.IncompleteFiles(ctx)
+	if err != nil || len(bad) != 1 || !strings.Contains(bad[0], "PartialError") {
+		t.Fatalf("incomplete files: %v %v", bad, err)
+	}
+}
