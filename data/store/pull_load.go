@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -58,7 +59,8 @@ func (s *Store) LoadChunk(ctx context.Context, pullID, seq int64) (FileReport, e
 	default:
 		return FileReport{}, fmt.Errorf("%s has not been fetched (it is %s): there is nothing to load", name, c.State)
 	}
-	if reason := checkSpool(p, c); reason != "" {
+	empty, reason := checkSpool(p, c)
+	if reason != "" {
 		return FileReport{}, s.refetch(ctx, c, reason)
 	}
 
@@ -96,7 +98,13 @@ func (s *Store) LoadChunk(ctx context.Context, pullID, seq int64) (FileReport, e
 	if err != nil {
 		return FileReport{}, fmt.Errorf("load %s: set aside an interrupted load: %w", name, err)
 	}
-	fr, err := s.loadFile(ctx, sourceFile{path: c.RawPath, display: chunkSourceName(p, c), onDone: hook}, LoadOptions{}, nil)
+	in := sourceFile{path: c.RawPath, display: chunkSourceName(p, c), onDone: hook}
+	var fr FileReport
+	if empty {
+		fr, err = s.loadNothing(ctx, in)
+	} else {
+		fr, err = s.loadFile(ctx, in, LoadOptions{}, nil)
+	}
 	switch {
 	case refused != "":
 		return fr, s.refetch(ctx, c, "the response is incomplete: "+refused)
@@ -114,28 +122,77 @@ func (s *Store) LoadChunk(ctx context.Context, pullID, seq int64) (FileReport, e
 
 // checkSpool says what is wrong with a fetched chunk's spooled response, or
 // "" when it is the file that was fetched, in the pull's source's format.
-func checkSpool(p Pull, c PullChunk) string {
+// Graph's records spooled one a line make an empty file when a chunk has
+// none: that is a response too (empty).
+func checkSpool(p Pull, c PullChunk) (empty bool, reason string) {
 	f, err := os.Open(c.RawPath)
 	if err != nil {
-		return "the spooled response cannot be opened: " + err.Error()
+		return false, "the spooled response cannot be opened: " + err.Error()
 	}
 	h := sha256.New()
 	_, err = io.Copy(h, f)
 	f.Close()
 	if err != nil {
-		return "the spooled response cannot be read: " + err.Error()
+		return false, "the spooled response cannot be read: " + err.Error()
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); got != c.Sha256 {
-		return fmt.Sprintf("the spooled response %s changed since it was fetched (SHA-256 %s, recorded %s)", c.RawPath, got, c.Sha256)
+		return false, fmt.Sprintf("the spooled response %s changed since it was fetched (SHA-256 %s, recorded %s)", c.RawPath, got, c.Sha256)
+	}
+	if p.Source == PullSourceGraph && blankFile(c.RawPath) {
+		return true, ""
 	}
 	format, _, _, err := sniffFile(c.RawPath)
 	if err != nil {
-		return "the spooled response cannot be read: " + err.Error()
+		return false, "the spooled response cannot be read: " + err.Error()
 	}
 	if !sourceFormat(p.Source, format) {
-		return fmt.Sprintf("the spooled response %s is not a %s response (it reads as %s)", c.RawPath, p.Source, format)
+		return false, fmt.Sprintf("the spooled response %s is not a %s response (it reads as %s)", c.RawPath, p.Source, format)
 	}
-	return ""
+	return false, ""
+}
+
+// blankFile says whether a (possibly compressed) file holds nothing but
+// white space once decompressed.
+func blankFile(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	r, _, err := formats.Decompress(f)
+	if err != nil {
+		return false
+	}
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := r.Read(buf)
+		if len(bytes.TrimSpace(buf[:n])) > 0 {
+			return false
+		}
+		if err == io.EOF {
+			return true
+		}
+		if err != nil {
+			return false
+		}
+	}
+}
+
+// loadNothing registers an empty response as a source with no records, so
+// that its chunk is loaded (and covered) like any other.
+func (s *Store) loadNothing(ctx context.Context, in sourceFile) (FileReport, error) {
+	s.loadMu.Lock()
+	defer s.loadMu.Unlock()
+	fr := FileReport{Path: in.display, Spool: in.path, Format: formats.FormatGraphNDJSON}
+	var size int64
+	if fi, err := os.Stat(in.path); err == nil {
+		size = fi.Size()
+	}
+	_, compressed, _, _ := sniffFile(in.path)
+	fr.Compressed = compressed
+	src := sourceRow{path: in.path, display: in.display, format: fr.Format, compressed: compressed, size: size, onDone: in.onDone}
+	err := s.loadRecordStream(ctx, src, &sliceReader{}, &fr, false, nil)
+	return fr, err
 }
 
 // sourceFormat says whether a spooled response's format is what the pull's
