@@ -303,3 +303,25 @@ func TestJournalAttemptsAndFetched(t *testing.T) {
 		t.Fatalf("LoadChunk of a planned chunk: %v", err)
 	}
 }
+
+// Edges are kept to the tick, before 1970 too (TIMESTAMP_NS through
+// make_timestamp_ns), and the last chunk may end one tick past an as-of.
+func TestPullTimesExactToTheTick(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t, "")
+	tk := 100 * time.Nanosecond
+	for _, base := range []time.Time{pullT0, time.Date(1969, 12, 31, 23, 59, 59, 999999900, time.UTC)} {
+		from := base.Add(-90 * time.Minute).Add(1234567 * tk)
+		cut := base.Add(-time.Second).Add(tk)
+		to := base.Add(tk)
+		p := mustCreatePull(t, s, testPull("la", from, to), plan(from, to, cut))
+		got, ok, err := s.FindPull(ctx, testPull("la", from, to))
+		if err != nil || !ok || got.ID != p.ID || !got.From.Equal(from) || !got.To.Equal(to) || !got.CreatedAt.Equal(p.CreatedAt) {
+			t.Fatalf("FindPull: %+v %v %v, want %+v", got, ok, err, p)
+		}
+		cs := mustChunks(t, s, p.ID)
+		if len(cs) != 2 || !cs[0].From.Equal(from) || !cs[0].To.Equal(cut) || !cs[1].From.Equal(cut) || !cs[1].To.Equal(to) {
+			t.Fatalf("chunks: %+v", cs)
+		}
+	}
+}
