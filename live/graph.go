@@ -273,8 +273,10 @@ func (c *GraphClient) pace(ctx context.Context, clk *graphClock) error {
 	return nil
 }
 
+// backoff is the wait before try attempt+1 when the server did not say:
+// the pacer's interval, doubled each time, up to MaxBackoff.
 func (c *GraphClient) backoff(attempt int) time.Duration {
-	d := 2 * time.Second
+	d := c.opt.Interval
 	for i := 1; i < attempt && d < c.opt.MaxBackoff; i++ {
 		d *= 2
 	}
