@@ -42,6 +42,9 @@ type fakeGraph struct {
 	forbid          bool // every request gets 403
 	// inject, when set, may answer request n (1-based) itself.
 	inject func(n int, r *http.Request) *fakeAnswer
+	// breakBody, when it says so for request n, sends the headers and part
+	// of a body, then drops the connection.
+	breakBody func(n int) bool
 }
 
 type fakeAudit struct {
@@ -143,6 +146,17 @@ func (f *fakeGraph) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	n := len(f.requests) + 1
 	f.mu.Unlock()
+	if f.breakBody != nil && f.breakBody(n) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", "100000")
+		w.WriteHeader(200)
+		_, _ = w.Write([]byte(`{"value":[{"id":"cut`))
+		f.mu.Lock()
+		req.Status = -1
+		f.requests = append(f.requests, *req)
+		f.mu.Unlock()
+		return // the server closes the connection: the body is short
+	}
 	if f.inject != nil {
 		if a := f.inject(n, r); a != nil {
 			f.answer(w, req, *a)

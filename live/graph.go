@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -68,9 +69,9 @@ type GraphClient struct {
 	cloud Cloud
 	opt   GraphClientOptions
 
-	mu   sync.Mutex // held for a whole request, retries and waits included
-	top  int        // current $top
-	last time.Time  // when the last request was sent (zero: none yet)
+	mu   sync.Mutex   // held for a whole request, retries and waits included
+	last time.Time    // when the last request was sent (zero: none yet); under mu
+	top  atomic.Int64 // current $top
 }
 
 // NewGraphClient builds a client for c's Graph root. The token is asked
@@ -111,7 +112,9 @@ func NewGraphClient(cred azcore.TokenCredential, c Cloud, opt GraphClientOptions
 	if err != nil {
 		return nil, fmt.Errorf("graph client: %w", err)
 	}
-	return &GraphClient{pl: client.Pipeline(), root: root, host: strings.ToLower(u.Host), cloud: c, opt: opt, top: opt.PageSize}, nil
+	gc := &GraphClient{pl: client.Pipeline(), root: root, host: strings.ToLower(u.Host), cloud: c, opt: opt}
+	gc.top.Store(int64(opt.PageSize))
+	return gc, nil
 }
 
 // graphAvailable refuses clouds without directoryAudits (Azure China).
@@ -134,11 +137,7 @@ func graphAvailable(c Cloud) error {
 func (c *GraphClient) Root() string { return c.root }
 
 // PageSize is the $top the next chunk asks for.
-func (c *GraphClient) PageSize() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.top
-}
+func (c *GraphClient) PageSize() int { return int(c.top.Load()) }
 
 // graphClock is the clock of one pull, with a hook that reports waits.
 type graphClock struct {
@@ -457,13 +456,15 @@ const emptyGraphPage = `{"value":[]}` + "\n"
 
 // halveTop halves $top after Graph refused it; false when it is already 1.
 func (c *GraphClient) halveTop() (int, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.top <= 1 {
-		return c.top, false
+	for {
+		top := c.top.Load()
+		if top <= 1 {
+			return int(top), false
+		}
+		if c.top.CompareAndSwap(top, top/2) {
+			return int(top / 2), true
+		}
 	}
-	c.top /= 2
-	return c.top, true
 }
 
 // recordTime reads a record's activityDateTime (false when it has none or

@@ -202,24 +202,25 @@ func (r *graphRun) chunk(i int, ch store.PullChunk) error {
 			Note: fmt.Sprintf("chunk %d of %d: loading the response fetched before", i+1, of)})
 		return r.load(i, ch)
 	}
-	name := fmt.Sprintf("%d-%d.ndjson.gz", ch.PullID, ch.Seq)
+	id := r.sum.Pull.ID
+	name := fmt.Sprintf("%d-%d.ndjson.gz", id, ch.Seq)
 	path, sha, st, err := r.fetch(i, ch, name)
 	if err != nil {
-		if nerr := r.j.NoteAttempt(context.WithoutCancel(r.ctx), ch.PullID, ch.Seq, err.Error()); nerr != nil {
+		if nerr := r.j.NoteAttempt(context.WithoutCancel(r.ctx), id, ch.Seq, err.Error()); nerr != nil {
 			err = fmt.Errorf("%w (and noting the failed attempt in the case file failed too: %v)", err, nerr)
 		}
 		return err
 	}
 	r.sum.Rows += st.Rows
 	r.sum.Bytes += st.Bytes
-	if err := r.j.MarkFetched(r.ctx, ch.PullID, ch.Seq, path, sha, st.Rows, st.Bytes); err != nil {
+	if err := r.j.MarkFetched(r.ctx, id, ch.Seq, path, sha, st.Rows, st.Bytes); err != nil {
 		return fmt.Errorf("recording the fetched response %s in the case file: %w", path, err)
 	}
 	return r.load(i, ch)
 }
 
 func (r *graphRun) load(i int, ch store.PullChunk) error {
-	rep, err := r.j.LoadChunk(r.ctx, ch.PullID, ch.Seq)
+	rep, err := r.j.LoadChunk(r.ctx, r.sum.Pull.ID, ch.Seq)
 	if err != nil {
 		return fmt.Errorf("loading the fetched response: %w", err)
 	}

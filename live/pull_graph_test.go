@@ -124,6 +124,15 @@ func TestPullGraphEveryRecordOnce(t *testing.T) {
 					t.Fatalf("request %s: Authorization %q", r.URL, r.Auth)
 				}
 			}
+			for _, ch := range j.chunks[1] {
+				raw, err := os.ReadFile(ch.RawPath)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if bytes.Contains(raw, []byte("fake_token")) || bytes.Contains(raw, []byte("Bearer")) {
+					t.Errorf("spool %s holds the token", ch.RawPath)
+				}
+			}
 			if len(notes) == 0 || notes[len(notes)-1] != "pull complete" {
 				t.Errorf("progress notes %q, want them to end with pull complete", notes)
 			}
@@ -446,6 +455,28 @@ func TestGraph503Backoff(t *testing.T) {
 	checkOnce(t, j, map[string]time.Time{"e": gT0.Add(time.Hour)})
 	if sl := fmt.Sprint(clk.slept()); sl != "[2.1s 4.2s]" {
 		t.Errorf("sleeps %s, want exponential backoff from the pacer's interval [2.1s 4.2s]", sl)
+	}
+}
+
+// A body that breaks off is tried again on the same URL.
+func TestGraphBrokenBodyRetried(t *testing.T) {
+	clk := newFakeClock(gT0.Add(25 * time.Hour))
+	f := newFakeGraph(t, clk)
+	want := map[string]time.Time{}
+	for i := 0; i < 4; i++ {
+		at := gT0.Add(time.Duration(i+1) * time.Hour)
+		f.add(fmt.Sprintf("e%d", i), invite, at)
+		want[fmt.Sprintf("e%d", i)] = at
+	}
+	f.breakBody = func(n int) bool { return n == 2 }
+	j := newMemJournal()
+	if _, err := PullGraph(context.Background(), j, f.client(t, GraphClientOptions{PageSize: 2}), graphPull(gT0, gT0.Add(24*time.Hour), ScopeInvites), PullOptions{SpoolDir: t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	checkOnce(t, j, want)
+	reqs := f.reqs()
+	if len(reqs) != 3 || reqs[1].Status != -1 || reqs[2].URL != reqs[1].URL {
+		t.Errorf("requests %+v, want the broken page asked again", reqs)
 	}
 }
 
