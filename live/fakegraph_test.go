@@ -34,6 +34,7 @@ type fakeGraph struct {
 	tokens   map[string]*fakeCursor
 	nextTok  int
 	requests []fakeRequest
+	served   map[string]int // record Id -> times sent in a page
 
 	// Knobs, set before the first request.
 	secondPrecision bool // compare activityDateTime truncated to the second, as a server might
@@ -80,7 +81,7 @@ type fakeAnswer struct {
 
 func newFakeGraph(t *testing.T, clock *fakeClock) *fakeGraph {
 	t.Helper()
-	f := &fakeGraph{t: t, clock: clock, tokens: map[string]*fakeCursor{}}
+	f := &fakeGraph{t: t, clock: clock, tokens: map[string]*fakeCursor{}, served: map[string]int{}}
 	f.srv = httptest.NewTLSServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -220,6 +221,7 @@ func (f *fakeGraph) serve(w http.ResponseWriter, r *http.Request) {
 	if !(f.emptyPages && req.Token == "") && !cur.tail {
 		for cur.offset < len(cur.ids) && len(page) < cur.top {
 			page = append(page, string(f.records[cur.ids[cur.offset]].Raw))
+			f.served[f.records[cur.ids[cur.offset]].ID]++
 			cur.offset++
 		}
 	}

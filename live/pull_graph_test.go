@@ -119,6 +119,17 @@ func TestPullGraphEveryRecordOnce(t *testing.T) {
 			}
 			// Boundary events were fetched twice (overlapping windows) but
 			// spooled once: the later chunk keeps the shared second.
+			f.mu.Lock()
+			twice := []string{"b1-exact", "b2-exact"}
+			if tc.secondPrecision {
+				twice = append(twice, "b1-plus-half", "b1-plus-tick", "b2-plus-half")
+			}
+			for _, id := range twice {
+				if f.served[id] != 2 {
+					t.Errorf("%s served %d times, want 2 (both overlapping windows)", id, f.served[id])
+				}
+			}
+			f.mu.Unlock()
 			for _, r := range f.reqs() {
 				if r.Auth != "Bearer fake_token" {
 					t.Fatalf("request %s: Authorization %q", r.URL, r.Auth)
@@ -663,6 +674,11 @@ func TestGraphResume(t *testing.T) {
 	if fmt.Sprint(j.loads) != "[1 2 3]" {
 		t.Errorf("loads %v", j.loads)
 	}
+	// A complete pull run again asks nothing.
+	before := len(f.reqs())
+	if sum, err := PullGraph(context.Background(), j, c, p, PullOptions{SpoolDir: dir}); err != nil || !sum.Pull.Complete || sum.Loaded != 3 || len(f.reqs()) != before {
+		t.Errorf("third run: %v, %+v, %d new requests", err, sum, len(f.reqs())-before)
+	}
 
 	// A fetched chunk whose spool no longer verifies is fetched again.
 	j2 := newMemJournal()
@@ -680,7 +696,7 @@ func TestGraphResume(t *testing.T) {
 	if err := os.WriteFile(j2.chunks[1][0].RawPath, []byte("tampered"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	before := len(f.reqs())
+	before = len(f.reqs())
 	j2.fail = nil
 	if _, err := PullGraph(context.Background(), j2, c, p2, PullOptions{SpoolDir: dir2}); err != nil {
 		t.Fatal(err)
@@ -777,6 +793,31 @@ func TestParseRetryAfter(t *testing.T) {
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("parseRetryAfter(%q) = %s, %v; want %s, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
+	}
+}
+
+func TestGraphBackoffAndLongRetryAfter(t *testing.T) {
+	c, err := NewGraphClient(&fake.TokenCredential{}, Cloud{Name: "public", GraphRoot: "https://graph.microsoft.com"}, GraphClientOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []time.Duration
+	for a := 1; a <= 8; a++ {
+		got = append(got, c.backoff(a))
+	}
+	if fmt.Sprint(got) != "[2.1s 4.2s 8.4s 16.8s 33.6s 1m0s 1m0s 1m0s]" {
+		t.Errorf("backoff %v", got)
+	}
+
+	// A Retry-After beyond ten minutes stops the pull rather than sleeping.
+	clk := newFakeClock(gT0.Add(25 * time.Hour))
+	f := newFakeGraph(t, clk)
+	f.inject = func(n int, r *http.Request) *fakeAnswer {
+		return &fakeAnswer{Status: 429, Header: http.Header{"Retry-After": {"3600"}}}
+	}
+	_, err = PullGraph(context.Background(), newMemJournal(), f.client(t, GraphClientOptions{}), graphPull(gT0, gT0.Add(time.Hour), ScopeInvites), PullOptions{SpoolDir: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "asked to wait 1h0m0s") || len(clk.slept()) != 0 {
+		t.Errorf("error %v after sleeps %v", err, clk.slept())
 	}
 }
 
