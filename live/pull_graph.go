@@ -54,7 +54,14 @@ func GraphNotes(p store.Pull, now time.Time) []string {
 // p.Source, Target, Cloud and Scope default to "graph", the client's root,
 // the client's cloud and invites. A pull that stops early (an error, a
 // cancelled ctx) returns Summary{Incomplete: true} and an error that ends
-// "re-run the same command to resume".
+// "re-run the same command to resume"; errors.As finds a *GraphError for
+// what Graph answered, and errors no re-run fixes (403, 401, http://, Azure
+// China) have a Permanent() bool method that says true.
+//
+// Of opt, Graph uses DryRun, SpoolDir, Settle, Progress, Now and Sleep.
+// Concurrency is always 1 (the reports budget is five requests per 10 s per
+// app and tenant); ChunkBytes, ChunkRows and Wait have no Graph meaning;
+// Refresh is not implemented for Graph yet.
 func PullGraph(ctx context.Context, j Journal, c *GraphClient, p store.Pull, opt PullOptions) (Summary, error) {
 	if c == nil {
 		return Summary{}, errors.New("graph pull: no Graph client")
