@@ -226,12 +226,12 @@ func TestRemoteCells(t *testing.T) {
 		t.Error("null long is not nil")
 	}
 	dyn := map[string]string{ // a string cell → stored text ("" = nil)
-		``:                   ``,
-		`null`:               ``,
-		` [1, 2] `:           `[1,2]`,
-		`not json`:           `"not json"`,
-		`"quoted"`:           `"quoted"`,
-		`{"a":"<&>"}`:        `{"a":"<&>"}`,
+		``:                    ``,
+		`null`:                ``,
+		` [1, 2] `:            `[1,2]`,
+		`not json`:            `"not json"`,
+		`"quoted"`:            `"quoted"`,
+		`{"a":"<&>"}`:         `{"a":"<&>"}`,
 		"{\"a\":\"\\u00e9\"}": "{\"a\":\"\\u00e9\"}",
 	}
 	for in, want := range dyn {
