@@ -173,8 +173,8 @@ func RemoteEnvelope(from, to time.Time) [2]time.Time {
 
 // remoteLimits says what a remote result cannot show.
 func remoteLimits(withHistory, rows bool) []Warning {
-	out := []Warning{{Kind: WarnRemoteLimits, Text: "ran in the workspace: why-flagged, the sensitivity strip, replay and the guest trail " +
-		"need the events: pull them with guesthunt pull"}}
+	out := []Warning{{Kind: WarnRemoteLimits, Text: "ran in the workspace: why-flagged, the sensitivity strip, replay and the guest trail are not shown; each " +
+		"needs the events: pull them with guesthunt pull"}}
 	if !withHistory && rows {
 		out = append(out, Warning{Kind: WarnRemoteLimits, Text: "the latest earlier invite of each inviter was not queried " +
 			"(--with-history asks the workspace for it)"})
