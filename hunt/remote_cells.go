@@ -8,6 +8,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/guesthunt/guesthunt/data/formats"
 )
 
 // The cell decoders accept every encoding the Log Analytics API (and
@@ -90,39 +92,33 @@ func remoteLong(cell any) (*int64, error) {
 	return nil, fmt.Errorf("long: %s is not a whole number in range", quoteCell(s))
 }
 
-// remoteDynamic gives a dynamic cell the text the loaders keep: JSON text
-// inside a string is that JSON (compacted); a string that is not JSON stays
-// a JSON string, as parse_json gives it back; a decoded value is written
-// back as JSON. null, "" and the JSON null are nil (absent). A decoded
-// object has lost its key order in a Go map: it comes back with sorted
-// keys, which Verify treats as the same value.
+// remoteDynamic gives a dynamic cell the text the loaders store, by
+// handing the cell's JSON to the loaders' own mapping (formats.RecordFromLA):
+// JSON text inside a string is kept verbatim (DuckDB stores it as is); a
+// string that is not JSON stays a JSON string, as parse_json gives it back;
+// a decoded value is its JSON. null, "" and the JSON null are nil. A
+// decoded object has lost its key order in a Go map: it comes back with
+// sorted keys, which Verify treats as the same value.
 func remoteDynamic(cell any) (json.RawMessage, error) {
-	switch v := cell.(type) {
-	case nil:
+	if cell == nil {
 		return nil, nil
-	case string:
-		inner := bytes.TrimSpace([]byte(v))
-		if len(inner) == 0 {
-			return nil, nil
-		}
-		if json.Valid(inner) {
-			if string(inner) == "null" {
-				return nil, nil
-			}
-			var buf bytes.Buffer
-			if err := json.Compact(&buf, inner); err != nil {
-				return nil, fmt.Errorf("dynamic: %v", err)
-			}
-			return json.RawMessage(buf.Bytes()), nil
-		}
-		return marshalDynamic(v)
-	case float64:
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("dynamic: %v is no JSON number", v)
-		}
 	}
-	return marshalDynamic(cell)
+	if f, ok := cell.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+		return nil, fmt.Errorf("dynamic: %v is no JSON number", f)
+	}
+	raw, err := marshalDynamic(cell)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := formats.RecordFromLA(map[string]json.RawMessage{"TimeGenerated": loaderTime, "InitiatedBy": raw})
+	if err != nil { // cannot happen: the time is fixed
+		return nil, fmt.Errorf("dynamic: %v", err)
+	}
+	return rec.InitiatedBy, nil
 }
+
+// loaderTime satisfies RecordFromLA's one required column.
+var loaderTime = json.RawMessage(`"2000-01-01T00:00:00Z"`)
 
 // marshalDynamic writes v as compact JSON without HTML escaping (the
 // loaders keep <, > and & as they are).

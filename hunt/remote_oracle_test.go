@@ -27,7 +27,16 @@ func remoteOracleCases(t *testing.T) []struct {
 		e    *Engine
 		p    Params
 	}
+	// Dynamic text spelled oddly (spacing, escapes, numbers beyond float64)
+	// must come back byte for byte, as the loaders stored it.
+	odd := newEngine(t,
+		invite("odd@x.com", ago(day/2), withInitiatedBy(`{ "user" : { "userPrincipalName" : "odd@x.com", "ipAddress":"\u0031.2.3.4" } }`),
+			withDetails(`[{"key":"invitedUserEmailAddress","value":"\u00e9\/<&>@x.org","n":12345678901234567890,"f":1.0E2}]`)),
+		invite("odd@x.com", ago(day/3), withTargets(`[]`), withDetails(""), func(r *data.Record) { d := int64(1<<62 + 1); r.DurationMs = &d }),
+		invite("\u202eodd2@x.com", ago(day/4), withTargets(`[{"userPrincipalName":null}]`)),
+	)
 	var out []c
+	out = append(out, c{"odd dynamic text", odd, fixedParams()})
 	for _, fold := range []bool{false, true} {
 		for _, b := range []time.Duration{day, 3 * day, 14 * day} {
 			for _, w := range []time.Duration{6 * time.Hour, day, 2 * day} {
@@ -55,16 +64,26 @@ func TestRemoteMatchesLocalEngine(t *testing.T) {
 	total := 0
 	for _, tc := range remoteOracleCases(t) {
 		local := mustRun(t, tc.e, tc.p)
+		if tc.name == "odd dynamic text" && len(local.Rows) != 3 {
+			t.Fatalf("odd: %d rows, want all 3", len(local.Rows))
+		}
 		total += len(local.Rows)
 		for _, useNumber := range []bool{false, true} {
 			got, err := AlertsFromTable(tableOf(t, local.Rows, useNumber))
+			if !useNumber && hasHugeLong(local.Rows) {
+				// float64 decoding has rounded it: refused, not stored wrong.
+				if err == nil || !strings.Contains(err.Error(), "column DurationMs") {
+					t.Fatalf("%s: a long above 2^53 as float64: %v", tc.name, err)
+				}
+				continue
+			}
 			if err != nil {
 				t.Fatalf("%s: %v", tc.name, err)
 			}
 			requireSameAlerts(t, got, local.Rows)
 		}
 		for _, withHistory := range []bool{false, true} {
-			k := &fakeKusto{answer: answerRule(tableOf(t, local.Rows, false), historyTableOf(t, local, tc.p.FoldCase))}
+			k := &fakeKusto{answer: answerRule(tableOf(t, local.Rows, true), historyTableOf(t, local, tc.p.FoldCase))}
 			run, err := RemoteRule(context.Background(), k, tc.p, RemoteOptions{WithHistory: withHistory})
 			if err != nil {
 				t.Fatalf("%s: %v", tc.name, err)
@@ -122,4 +141,13 @@ func historyTableOf(t testing.TB, res *Result, foldCase bool) RemoteTable {
 
 func slicesClone(s []InviterSummary) []InviterSummary {
 	return append([]InviterSummary(nil), s...)
+}
+
+func hasHugeLong(rows []Alert) bool {
+	for _, a := range rows {
+		if a.DurationMs != nil && (*a.DurationMs > maxExactFloat || *a.DurationMs < -maxExactFloat) {
+			return true
+		}
+	}
+	return false
 }

@@ -94,12 +94,12 @@ func TestAlertsFromTableVariantEncodings(t *testing.T) {
 			}
 		}
 		requireSameAlerts(t, []Alert{b}, []Alert{withProvenance(a, 2)})
-		// Nulls are the loaders' empty values; the spaced JSON text is compacted.
+		// Nulls are the loaders' empty values; JSON text is kept as the loaders keep it.
 		if c.TenantId != "" || c.DurationMs != nil || c.AdditionalDetails != nil || c.TargetResources != nil ||
 			!c.ActivityDateTime.IsZero() || c.Level != "4" {
 			t.Errorf("nulls: %+v", c)
 		}
-		if string(c.InitiatedBy) != `{"user":{"userPrincipalName":"a@c.com"}}` {
+		if string(c.InitiatedBy) != `{ "user" : { "userPrincipalName" : "a@c.com" } }` {
 			t.Errorf("InitiatedBy %s", c.InitiatedBy)
 		}
 		if !c.TimeGenerated.Equal(time.Date(2026, 10, 15, 11, 22, 33, 0, time.UTC)) {
@@ -228,7 +228,7 @@ func TestRemoteCells(t *testing.T) {
 	dyn := map[string]string{ // a string cell → stored text ("" = nil)
 		``:                    ``,
 		`null`:                ``,
-		` [1, 2] `:            `[1,2]`,
+		` [1, 2] `:            ` [1, 2] `,
 		`not json`:            `"not json"`,
 		`"quoted"`:            `"quoted"`,
 		`{"a":"<&>"}`:         `{"a":"<&>"}`,
