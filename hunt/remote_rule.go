@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/guesthunt/guesthunt/data"
@@ -21,6 +22,9 @@ const (
 	// WarnRemoteRecent: the as-of is so recent that events may not have
 	// arrived in the workspace yet.
 	WarnRemoteRecent
+	// WarnRemoteStoredTwice: the workspace returned the same row more
+	// than once.
+	WarnRemoteStoredTwice
 )
 
 func remoteKindName(k WarningKind) string {
@@ -33,6 +37,8 @@ func remoteKindName(k WarningKind) string {
 		return "remote-as-of"
 	case WarnRemoteRecent:
 		return "remote-recent"
+	case WarnRemoteStoredTwice:
+		return "remote-stored-twice"
 	}
 	return ""
 }
@@ -113,6 +119,7 @@ func RemoteRule(ctx context.Context, k Kusto, p Params, opt RemoteOptions) (*Rem
 		return nil, err
 	}
 	warnings = append(warnings, TableWarnings(table)...)
+	warnings = append(warnings, storedTwice(rows)...)
 	// Kusto returns rows in no particular order; the local engine's is by
 	// time, then provenance (here the answer's row number).
 	slices.SortStableFunc(rows, func(a, b Alert) int { return a.TimeGenerated.Compare(b.TimeGenerated) })
@@ -180,4 +187,33 @@ func remoteLimits(withHistory, rows bool) []Warning {
 			"(--with-history asks the workspace for it)"})
 	}
 	return out
+}
+
+// storedTwice warns about rows the workspace returned more than once, all
+// columns equal: Kusto returns every stored copy (and so does Sentinel's
+// alert), while a local run counts such an event once. The rows are kept
+// as the workspace gave them.
+func storedTwice(rows []Alert) []Warning {
+	byID := map[string][]Alert{}
+	var ids []string
+	extra := 0
+	for _, a := range rows {
+		same := slices.ContainsFunc(byID[a.Id], func(b Alert) bool { return columnDiffs(a, b, nil) == nil })
+		if same {
+			extra++
+			if !slices.Contains(ids, a.Id) {
+				ids = append(ids, a.Id)
+			}
+		}
+		byID[a.Id] = append(byID[a.Id], a)
+	}
+	if extra == 0 {
+		return nil
+	}
+	if len(ids) > 5 {
+		ids = append(ids[:5], "…")
+	}
+	return []Warning{{Kind: WarnRemoteStoredTwice, Text: fmt.Sprintf(
+		"the workspace returned %d row(s) more than once (event Id %s): it stores those events twice and Kusto returns every copy; "+
+			"guesthunt run on the same events counts each once", extra, strings.Join(ids, ", "))}}
 }

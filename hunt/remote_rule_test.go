@@ -111,3 +111,23 @@ func TestRemoteReportSaysNotQueried(t *testing.T) {
 		t.Errorf("report:\n%s", buf.String())
 	}
 }
+
+// A row the workspace stored twice comes back twice, is kept, and is warned about.
+func TestRemoteRuleWarnsStoredTwice(t *testing.T) {
+	tbl := fixtureTable(t, true)
+	tbl.Rows = append(tbl.Rows, tbl.Rows[2]) // rows 1 and 2 are one event already
+	k := &fakeKusto{answer: answerRule(tbl, RemoteTable{})}
+	run, err := RemoteRule(context.Background(), k, fixedParams(), RemoteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, w := range run.Result.Warnings {
+		if w.Kind.String() == "remote-stored-twice" {
+			found = strings.Contains(w.Text, "returned 2 row(s) more than once (event Id e1, e2)")
+		}
+	}
+	if len(run.Result.Rows) != 4 || !found {
+		t.Errorf("%d rows, warnings %+v", len(run.Result.Rows), run.Result.Warnings)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/hunt"
 	"github.com/spf13/cobra"
 )
@@ -86,6 +87,15 @@ func runHuntRemote(ctx context.Context, io streams, hf huntFlags, df dataFlags, 
 	}
 	if res.AllClear != "" {
 		fmt.Fprintln(io.err, io.safe(res.AllClear))
+	}
+	if rf.withHistory { // the rows do not carry it: say it here
+		for _, inv := range res.Inviters {
+			earlier := "never (within the workspace's retention)"
+			if inv.HasEarlierInvite {
+				earlier = data.FormatTime(inv.LatestEarlierInvite)
+			}
+			fmt.Fprintf(io.err, "inviter %s: latest earlier invite %s\n", io.safe(inv.UPN), earlier)
+		}
 	}
 	if !rf.verify {
 		return writeTable(io, hf.format, res.AlertTable(), 8)

@@ -20,12 +20,16 @@ import (
 // would, and records what it was asked.
 type fakeWorkspace struct {
 	table     hunt.RemoteTable
+	history   hunt.RemoteTable // the answer to the history query
 	queries   []string
 	workspace string
 }
 
 func (f *fakeWorkspace) Query(ctx context.Context, query string, envelope [2]time.Time) (hunt.RemoteTable, error) {
 	f.queries = append(f.queries, query)
+	if strings.Contains(query, "summarize LatestEarlier") {
+		return f.history, nil
+	}
 	return f.table, nil
 }
 
@@ -188,5 +192,37 @@ func TestHuntWorkspaceVerify(t *testing.T) {
 	if r.code != exitError || !strings.Contains(r.stdout, "DISAGREE") ||
 		!strings.Contains(r.stdout, "Only guesthunt flags event") || !strings.Contains(r.stderr, "disagree") {
 		t.Errorf("row missing: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// --with-history sends the history query and names each inviter's latest
+// earlier invite on stderr (the rows do not carry it).
+func TestHuntWorkspaceWithHistory(t *testing.T) {
+	local := demoAlerts(t)
+	hist := hunt.RemoteTable{Columns: []string{"InviterKey", "LatestEarlier"}}
+	for _, inv := range local.Inviters {
+		if inv.HasEarlierInvite {
+			hist.Rows = append(hist.Rows, []any{inv.UPN, data.FormatTime(inv.LatestEarlierInvite)})
+		}
+	}
+	if len(hist.Rows) == 0 {
+		t.Fatal("no demo inviter has an earlier invite: too weak")
+	}
+	ws := &fakeWorkspace{table: remoteTableOf(t, local.Rows), history: hist}
+	r := runHuntWith(t, ws.open, "--workspace", "ws", "--as-of", data.FormatTime(demo.End()), "--with-history", "--format", "csv")
+	if r.code != exitOK || len(ws.queries) != 2 {
+		t.Fatalf("exit %d, %d queries: %s", r.code, len(ws.queries), r.stderr)
+	}
+	for _, inv := range local.Inviters {
+		want := "inviter " + inv.UPN + ": latest earlier invite never"
+		if inv.HasEarlierInvite {
+			want = "inviter " + inv.UPN + ": latest earlier invite " + data.FormatTime(inv.LatestEarlierInvite)
+		}
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if strings.Contains(r.stderr, "was not queried") {
+		t.Errorf("history fetched but warned as not queried:\n%s", r.stderr)
 	}
 }
