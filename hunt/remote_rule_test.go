@@ -110,6 +110,20 @@ func TestRemoteReportSaysNotQueried(t *testing.T) {
 	if !strings.Contains(buf.String(), "Latest earlier invite: not queried") || strings.Contains(buf.String(), "Latest earlier invite: never") {
 		t.Errorf("report:\n%s", buf.String())
 	}
+	buf.Reset()
+	if err := WriteReportJSON(&buf, NewReport(run.Result, map[store.Subject]store.Triage{}, ReportMeta{})); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(buf.String(), `"latestEarlierNotQueried": true`); n != len(run.Result.Inviters) || n == 0 {
+		t.Errorf("report JSON marks %d of %d inviters not queried", n, len(run.Result.Inviters))
+	}
+	buf.Reset()
+	if err := WriteReportJSON(&buf, NewReport(local, map[store.Subject]store.Triage{}, ReportMeta{})); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "latestEarlierNotQueried") {
+		t.Error("a local report carries latestEarlierNotQueried")
+	}
 }
 
 // A row the workspace stored twice comes back twice, is kept, and is warned about.
