@@ -33,6 +33,8 @@ func newHuntCommandKusto(io streams, openKusto kustoOpener) *cobra.Command {
 	rf := remoteFlags{openKusto: openKusto}
 	cmd := huntCommand(&hf, &df)
 	addRemoteFlags(cmd, &rf)
+	cmd.Example += "\n  guesthunt hunt --workspace <GUID> --as-of now --with-history" +
+		"\n  guesthunt hunt --workspace <GUID> --as-of 2026-10-31T12:00:00Z --verify --db case.duckdb"
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if rf.workspace != "" || rf.withHistory || rf.verify {
 			return runHuntRemote(cmd.Context(), io, hf, df, rf, args)
