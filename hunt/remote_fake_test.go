@@ -13,6 +13,8 @@ import (
 	"github.com/guesthunt/guesthunt/data"
 )
 
+var _ Kusto = (*fakeKusto)(nil)
+
 // fakeKusto answers queries from memory: a function of the query text.
 type fakeKusto struct {
 	mu        sync.Mutex

@@ -145,3 +145,13 @@ func TestRemoteRuleWarnsStoredTwice(t *testing.T) {
 		t.Errorf("%d rows, warnings %+v", len(run.Result.Rows), run.Result.Warnings)
 	}
 }
+
+// A cancelled run stops with the context's error, wrapped.
+func TestRemoteRuleCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	k := &fakeKusto{answer: answerRule(fixtureTable(t, true), RemoteTable{})}
+	if _, err := RemoteRule(ctx, k, fixedParams(), RemoteOptions{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+}
