@@ -221,17 +221,19 @@ func checkNewPull(p Pull) error {
 }
 
 // PullChunks lists a pull's chunks in time order.
+// It only reads, so it works on a read-only store too (pull status).
 func (s *Store) PullChunks(ctx context.Context, pullID int64) ([]PullChunk, error) {
-	var out []PullChunk
-	err := s.pullTx(ctx, func(tx *sql.Tx) error {
-		if _, err := getPull(ctx, tx, pullID); err != nil {
-			return err
-		}
-		var err error
-		out, err = listChunks(ctx, tx, pullID)
-		return err
-	})
-	return out, err
+	ok, err := s.hasPullTables(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("pull %d: no such pull in the case file", pullID)
+	}
+	if _, err := getPull(ctx, s.db, pullID); err != nil {
+		return nil, err
+	}
+	return listChunks(ctx, s.db, pullID)
 }
 
 // SplitChunk replaces a chunk that is not loaded by parts that tile it
