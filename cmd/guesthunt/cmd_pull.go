@@ -180,6 +180,17 @@ func runPull(ctx context.Context, io streams, deps liveDeps, pf pullFlags, lf li
 		} else {
 			p.Source, p.Target = "la", pf.workspace
 		}
+		if !pf.dryRun && pf.from == "" && pf.to == "" {
+			// "--since 15d" means another span on every run: running the
+			// same command again after an interruption must resume the
+			// unfinished pull, not start a new one beside it.
+			if prev, ok, err := unfinishedLike(ctx, st, p); err != nil {
+				return err
+			} else if ok {
+				fmt.Fprintf(io.err, "resuming pull %d [%s, %s)\n", prev.ID, hunt.TableTime(prev.From), hunt.TableTime(prev.To))
+				p = prev
+			}
+		}
 		pulls = append(pulls, p)
 	}
 	var failed error
@@ -194,6 +205,22 @@ func runPull(ctx context.Context, io streams, deps liveDeps, pf pullFlags, lf li
 		}
 	}
 	return failed
+}
+
+// unfinishedLike finds the latest unfinished pull of the same source,
+// target, cloud and scope.
+func unfinishedLike(ctx context.Context, st *store.Store, p store.Pull) (store.Pull, bool, error) {
+	all, err := st.Pulls(ctx)
+	if err != nil {
+		return store.Pull{}, false, err
+	}
+	for i := len(all) - 1; i >= 0; i-- {
+		q := all[i]
+		if !q.Complete && q.Source == p.Source && q.Target == p.Target && q.Cloud == p.Cloud && q.Scope == p.Scope {
+			return q, true, nil
+		}
+	}
+	return store.Pull{}, false, nil
 }
 
 // pullOne runs (or resumes) one pull. A pull that stopped part-way is exit 1
@@ -212,6 +239,9 @@ func pullOne(ctx context.Context, io streams, deps liveDeps, lf liveFlags, st *s
 		gc, err := live.NewGraphClient(cred, c, live.GraphClientOptions{Transport: deps.transport})
 		if err != nil {
 			return live.Summary{Pull: p}, err
+		}
+		for _, n := range live.GraphNotes(p, time.Now()) {
+			fmt.Fprintf(io.err, "note: %s\n", n)
 		}
 		sum, err = live.PullGraph(ctx, st, gc, p, opt)
 		return sum, pullError(err)
