@@ -94,7 +94,7 @@ func fakeEvents() []fakeEvent {
 	}
 	add(fakeFrom, "Invite external user")
 	add(fakeTo.Add(-data.Tick), "Invite external user")
-	add(fakeTo, "Invite external user")              // outside
+	add(fakeTo, "Invite external user")                   // outside
 	add(fakeFrom.Add(-data.Tick), "Invite external user") // outside
 	sort.SliceStable(ev, func(i, j int) bool { return ev[i].at.Before(ev[j].at) })
 	return ev
@@ -419,7 +419,9 @@ type fakeClock struct {
 	sleeps []time.Duration
 }
 
-func newFakeClock() *fakeClock { return &fakeClock{now: time.Date(2026, 10, 20, 12, 0, 0, 0, time.UTC)} }
+func newFakeClock() *fakeClock {
+	return &fakeClock{now: time.Date(2026, 10, 20, 12, 0, 0, 0, time.UTC)}
+}
 
 func (c *fakeClock) Now() time.Time {
 	c.mu.Lock()
