@@ -254,7 +254,9 @@ func TestPullLAStops(t *testing.T) {
 		{"403", func(w http.ResponseWriter) {
 			writeError(w, 403, "InsufficientAccessError", "The provided credentials have insufficient access to perform the requested operation")
 		}, RoleHint},
-		{"401", func(w http.ResponseWriter) { writeError(w, 401, "InvalidTokenError", "The provided authentication is not valid") }, RoleHint},
+		{"401", func(w http.ResponseWriter) {
+			writeError(w, 401, "InvalidTokenError", "The provided authentication is not valid")
+		}, RoleHint},
 		{"400", func(w http.ResponseWriter) {
 			writeError(w, 400, "BadArgumentError", "'where' operator: Failed to resolve table or column expression named 'AuditLogs'")
 		}, "Failed to resolve table"},
