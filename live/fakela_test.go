@@ -43,9 +43,10 @@ type fakeLA struct {
 }
 
 type fakeEvent struct {
-	id string
-	at time.Time
-	op string
+	id       string
+	at       time.Time
+	op       string
+	ingested time.Time // zero: long before any pull
 }
 
 // fakeRequest is what the server saw of one request.
@@ -59,7 +60,8 @@ type fakeRequest struct {
 	Kind       string
 	From, To   time.Time // the KQL's bounds
 	Scope      Scope
-	Ingested   bool
+	Ingested   bool      // the query filters on ingestion_time() > Since
+	Since      time.Time
 	BinMinutes bool
 }
 
@@ -150,6 +152,8 @@ func (f *fakeLA) log() []fakeRequest {
 	return append([]fakeRequest(nil), f.requests...)
 }
 
+var sinceRE = regexp.MustCompile(`ingestion_time\(\) > datetime\(([^)]+)\)(?: \+ (\d+)tick)?`)
+
 var boundsRE = regexp.MustCompile(`TimeGenerated >= datetime\(([^)]+)\)(?: \+ (\d+)tick)? and TimeGenerated < datetime\(([^)]+)\)(?: \+ (\d+)tick)?`)
 
 func parseBound(lit, ticks string) (time.Time, error) {
@@ -197,7 +201,12 @@ func (f *fakeLA) parse(r *http.Request) (*fakeRequest, error) {
 	default:
 		q.Scope = ScopeAll
 	}
-	q.Ingested = strings.Contains(body.Query, "ingestion_time()")
+	if m := sinceRE.FindStringSubmatch(body.Query); m != nil {
+		if q.Since, err = parseBound(m[1], m[2]); err != nil {
+			return q, err
+		}
+		q.Ingested = true
+	}
 	switch {
 	case strings.Contains(body.Query, "summarize n=count(), lo="):
 		q.Kind = "preflight"
@@ -267,7 +276,7 @@ func (f *fakeLA) serve(w http.ResponseWriter, r *http.Request) {
 func (f *fakeLA) matching(q *fakeRequest) []fakeEvent {
 	var out []fakeEvent
 	for _, e := range f.events {
-		if !e.at.Before(q.From) && e.at.Before(q.To) && inScope(e.op, q.Scope) {
+		if !e.at.Before(q.From) && e.at.Before(q.To) && inScope(e.op, q.Scope) && (!q.Ingested || e.ingested.After(q.Since)) {
 			out = append(out, e)
 		}
 	}

@@ -136,3 +136,18 @@ func HistogramKQL(s Scope, iv Interval, bin time.Duration) (string, error) {
 	return h + "\n| summarize n=count(), sz=sum(estimate_data_size(" + projectedColumns() + ")) by bin(TimeGenerated, " +
 		kqlSpan(bin) + ")\n| order by TimeGenerated asc", nil
 }
+
+// RebindKQL is a pull's recorded query (made for the pull's whole
+// interval) with a chunk's bounds in place of the pull's: a resumed pull
+// sends what it recorded. ok is false when the recorded text does not hold
+// the pull's bounds exactly once.
+func RebindKQL(recorded string, pull, chunk Interval) (string, bool) {
+	bounds := func(iv Interval) string {
+		return "TimeGenerated >= " + KQLTime(iv.From) + " and TimeGenerated < " + KQLTime(iv.To)
+	}
+	old := bounds(pull)
+	if strings.Count(recorded, old) != 1 {
+		return "", false
+	}
+	return strings.Replace(recorded, old, bounds(chunk), 1), true
+}

@@ -81,3 +81,17 @@ func TestSummaryKQL(t *testing.T) {
 		t.Errorf("refresh:\n%s\nwant\n%s", got, want)
 	}
 }
+
+func TestRebindKQL(t *testing.T) {
+	pull := Interval{day(17), day(18)}
+	chunk := Interval{day(17).Add(time.Hour), day(17).Add(2*time.Hour + 300)}
+	rec, _ := RefreshKQL(ScopeInvites, pull, day(19))
+	got, ok := RebindKQL(rec, pull, chunk)
+	want, _ := RefreshKQL(ScopeInvites, chunk, day(19))
+	if !ok || got != want {
+		t.Errorf("rebound:\n%s\nwant\n%s", got, want)
+	}
+	if _, ok := RebindKQL("AuditLogs | take 1", pull, chunk); ok {
+		t.Error("a text without the pull's bounds was rebound")
+	}
+}

@@ -100,7 +100,6 @@ func PullLA(ctx context.Context, j Journal, c *LAClient, p store.Pull, opt PullO
 		return Summary{}, fmt.Errorf("pull: %w", err)
 	}
 	r := &laRun{j: j, c: c, opt: opt, pull: p}
-	r.kqlFor = func(iv Interval) (string, error) { return ChunkKQL(Scope(r.pull.Scope), iv) }
 	if !opt.DryRun {
 		found, ok, err := j.FindPull(ctx, p)
 		if err != nil {
@@ -110,8 +109,7 @@ func PullLA(ctx context.Context, j Journal, c *LAClient, p store.Pull, opt PullO
 			return r.refresh(ctx, found)
 		}
 		if ok {
-			r.pull = found
-			r.sum.Pull = found
+			r.use(found)
 			if found.Complete {
 				return r.alreadyComplete(ctx)
 			}
@@ -128,8 +126,7 @@ func PullLA(ctx context.Context, j Journal, c *LAClient, p store.Pull, opt PullO
 		r.sum.Pull = p
 		return r.sum, nil
 	}
-	iv := Interval{p.From, p.To}
-	if p.QueryText, err = r.kqlFor(iv); err != nil {
+	if p.QueryText, err = ChunkKQL(Scope(p.Scope), Interval{p.From, p.To}); err != nil {
 		return r.sum, err
 	}
 	p.CreatedAt, p.Settle = opt.Now().UTC(), opt.Settle
@@ -137,11 +134,26 @@ func PullLA(ctx context.Context, j Journal, c *LAClient, p store.Pull, opt PullO
 	for i := range chunks {
 		chunks[i].Provisional = chunks[i].To.After(settled)
 	}
-	if r.pull, err = j.CreatePull(ctx, p, chunks); err != nil {
+	created, err := j.CreatePull(ctx, p, chunks)
+	if err != nil {
 		return r.sum, fmt.Errorf("pull: recording the plan in the case file: %w", err)
 	}
-	r.sum.Pull = r.pull
+	r.use(created)
 	return r.fetchAll(ctx)
+}
+
+// use makes pull the run's: its chunks are asked with the query it
+// recorded, rebound to each chunk's bounds, so a resumed pull (or refresh)
+// sends what it recorded.
+func (r *laRun) use(pull store.Pull) {
+	r.pull, r.sum.Pull = pull, pull
+	whole, rec, scope := Interval{pull.From, pull.To}, pull.QueryText, Scope(pull.Scope)
+	r.kqlFor = func(iv Interval) (string, error) {
+		if q, ok := RebindKQL(rec, whole, iv); ok {
+			return q, nil
+		}
+		return ChunkKQL(scope, iv)
+	}
 }
 
 // laRun is one run of a pull: its journal, client, options and tally.
@@ -579,7 +591,57 @@ func (r *laRun) finish(ctx context.Context) (Summary, error) {
 	return r.sum, nil
 }
 
-// refresh re-asks a complete pull's provisional chunks for late rows.
+// refreshLookback is how far before a pull's creation a refresh asks for
+// arrivals: clocks and ingestion are not exact.
+const refreshLookback = 5 * time.Minute
+
+// refresh asks a complete pull's provisional chunks (those ending after its
+// CreatedAt-Settle, a suffix of the plan) again, for rows that arrived
+// since its CreatedAt-5m (ingestion_time()). The Journal keeps it as a
+// pull of its own over those chunks, with the refresh query recorded, so
+// an interrupted refresh resumes like any pull; loading dedups by Id, so
+// rows asked twice land once.
 func (r *laRun) refresh(ctx context.Context, done store.Pull) (Summary, error) {
-	return Summary{Pull: done}, errors.New("pull --refresh is not implemented yet for Log Analytics")
+	r.use(done)
+	chunks, err := r.j.PullChunks(ctx, done.ID)
+	if err != nil {
+		return r.sum, fmt.Errorf("pull %d: reading its chunks: %w", done.ID, err)
+	}
+	first := -1
+	for i, ch := range chunks {
+		if ch.Provisional && first < 0 {
+			first = i
+		}
+	}
+	if first < 0 {
+		return r.alreadyComplete(ctx)
+	}
+	rp := done
+	rp.ID, rp.Complete = 0, false
+	rp.From = chunks[first].From
+	since := done.CreatedAt.Add(-refreshLookback)
+	if found, ok, err := r.j.FindPull(ctx, rp); err != nil {
+		return r.sum, fmt.Errorf("pull: looking for an earlier refresh in the case file: %w", err)
+	} else if ok && !found.Complete && found.ID != done.ID {
+		r.use(found)
+		r.progress("resuming refresh pull %d", found.ID)
+		return r.fetchAll(ctx)
+	}
+	iv := Interval{rp.From, rp.To}
+	if rp.QueryText, err = RefreshKQL(Scope(rp.Scope), iv, since); err != nil {
+		return r.sum, err
+	}
+	rp.CreatedAt = r.opt.Now().UTC()
+	settled := rp.CreatedAt.Add(-rp.Settle)
+	parts := make([]store.PullChunk, 0, len(chunks)-first)
+	for _, ch := range chunks[first:] {
+		parts = append(parts, store.PullChunk{From: ch.From, To: ch.To, State: store.ChunkPlanned, Provisional: ch.To.After(settled)})
+	}
+	created, err := r.j.CreatePull(ctx, rp, parts)
+	if err != nil {
+		return r.sum, fmt.Errorf("pull: recording the refresh in the case file: %w", err)
+	}
+	r.use(created)
+	r.progress("refresh pull %d: asking %d provisional chunks for rows that arrived after %s", created.ID, len(parts), since.Format(time.RFC3339))
+	return r.fetchAll(ctx)
 }
