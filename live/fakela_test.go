@@ -60,7 +60,7 @@ type fakeRequest struct {
 	Kind       string
 	From, To   time.Time // the KQL's bounds
 	Scope      Scope
-	Ingested   bool      // the query filters on ingestion_time() > Since
+	Ingested   bool // the query filters on ingestion_time() > Since
 	Since      time.Time
 	BinMinutes bool
 }
