@@ -35,11 +35,11 @@ type fakeLA struct {
 	maxBytes int
 
 	mu       sync.Mutex
-	requests []fakeRequest
+	requests []laRequest
 	inFlight int
 	maxIn    int
 	// override, when set, may answer a request itself (returning true).
-	override func(w http.ResponseWriter, r *fakeRequest) bool
+	override func(w http.ResponseWriter, r *laRequest) bool
 }
 
 type fakeEvent struct {
@@ -49,8 +49,8 @@ type fakeEvent struct {
 	ingested time.Time // zero: long before any pull
 }
 
-// fakeRequest is what the server saw of one request.
-type fakeRequest struct {
+// laRequest is what the server saw of one request.
+type laRequest struct {
 	N          int // 1-based, in arrival order
 	Path       string
 	KQL        string
@@ -146,10 +146,10 @@ func (f *fakeLA) client() *LAClient {
 	return c
 }
 
-func (f *fakeLA) log() []fakeRequest {
+func (f *fakeLA) log() []laRequest {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]fakeRequest(nil), f.requests...)
+	return append([]laRequest(nil), f.requests...)
 }
 
 var sinceRE = regexp.MustCompile(`ingestion_time\(\) > datetime\(([^)]+)\)(?: \+ (\d+)tick)?`)
@@ -172,7 +172,7 @@ func parseBound(lit, ticks string) (time.Time, error) {
 }
 
 // parse reads a request as the service would need to.
-func (f *fakeLA) parse(r *http.Request) (*fakeRequest, error) {
+func (f *fakeLA) parse(r *http.Request) (*laRequest, error) {
 	var body struct {
 		Query    string `json:"query"`
 		Timespan string `json:"timespan"`
@@ -180,7 +180,7 @@ func (f *fakeLA) parse(r *http.Request) (*fakeRequest, error) {
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
 		return nil, nil // the client gave up mid-request (a pull stopping): nothing to check
 	}
-	q := &fakeRequest{Path: r.URL.Path, KQL: body.Query, Timespan: body.Timespan, Prefer: r.Header.Get("Prefer"),
+	q := &laRequest{Path: r.URL.Path, KQL: body.Query, Timespan: body.Timespan, Prefer: r.Header.Get("Prefer"),
 		BearerOK: r.Header.Get("Authorization") == "Bearer fake_token"}
 	m := boundsRE.FindStringSubmatch(body.Query)
 	if m == nil {
@@ -273,7 +273,7 @@ func (f *fakeLA) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (f *fakeLA) matching(q *fakeRequest) []fakeEvent {
+func (f *fakeLA) matching(q *laRequest) []fakeEvent {
 	var out []fakeEvent
 	for _, e := range f.events {
 		if !e.at.Before(q.From) && e.at.Before(q.To) && inScope(e.op, q.Scope) && (!q.Ingested || e.ingested.After(q.Since)) {
@@ -314,7 +314,7 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 
 func kustoTime(t time.Time) string { return t.UTC().Format(data.TimeLayout) }
 
-func (f *fakeLA) answerPreflight(w http.ResponseWriter, q *fakeRequest) {
+func (f *fakeLA) answerPreflight(w http.ResponseWriter, q *laRequest) {
 	all := *q
 	all.Scope = ScopeAll
 	ev := f.matching(&all)
@@ -325,7 +325,7 @@ func (f *fakeLA) answerPreflight(w http.ResponseWriter, q *fakeRequest) {
 	writeTables(w, []fakeColumn{{"n", "long"}, {"lo", "datetime"}, {"hi", "datetime"}}, [][]any{row}, nil)
 }
 
-func (f *fakeLA) answerHistogram(w http.ResponseWriter, q *fakeRequest) {
+func (f *fakeLA) answerHistogram(w http.ResponseWriter, q *laRequest) {
 	width := time.Hour
 	if q.BinMinutes {
 		width = time.Minute
@@ -353,7 +353,7 @@ func (f *fakeLA) answerHistogram(w http.ResponseWriter, q *fakeRequest) {
 	writeTables(w, []fakeColumn{{"TimeGenerated", "datetime"}, {"n", "long"}, {"sz", "long"}}, rows, nil)
 }
 
-func (f *fakeLA) answerChunk(w http.ResponseWriter, q *fakeRequest) {
+func (f *fakeLA) answerChunk(w http.ResponseWriter, q *laRequest) {
 	ev := f.matching(q)
 	var rows [][]any
 	size := 0
@@ -427,25 +427,25 @@ func hangUp(w http.ResponseWriter) {
 	buf.Flush()
 }
 
-// fakeClock is the pull's Now and Sleep: sleeping advances it at once and
+// laClock is the pull's Now and Sleep: sleeping advances it at once and
 // is recorded.
-type fakeClock struct {
+type laClock struct {
 	mu     sync.Mutex
 	now    time.Time
 	sleeps []time.Duration
 }
 
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 10, 20, 12, 0, 0, 0, time.UTC)}
+func newLAClock() *laClock {
+	return &laClock{now: time.Date(2026, 10, 20, 12, 0, 0, 0, time.UTC)}
 }
 
-func (c *fakeClock) Now() time.Time {
+func (c *laClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
 }
 
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+func (c *laClock) Sleep(ctx context.Context, d time.Duration) error {
 	c.mu.Lock()
 	c.sleeps = append(c.sleeps, d)
 	if d > 0 {
@@ -455,7 +455,7 @@ func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
 	return ctx.Err()
 }
 
-func (c *fakeClock) slept() []time.Duration {
+func (c *laClock) slept() []time.Duration {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]time.Duration(nil), c.sleeps...)

@@ -217,7 +217,7 @@ func classify(target string, err error, now time.Time) error {
 	case s == http.StatusTooManyRequests:
 		qe.Kind = KindThrottled
 		if re.RawResponse != nil {
-			qe.RetryAfter = retryAfter(re.RawResponse.Header, now)
+			qe.RetryAfter = laRetryAfter(re.RawResponse.Header, now)
 		}
 	case s == http.StatusGatewayTimeout:
 		qe.Kind = KindTimeout
@@ -244,7 +244,7 @@ func classify(target string, err error, now time.Time) error {
 // x-ms-retry-after-ms, then Retry-After as whole seconds, fractional
 // seconds ("2.128", Graph's own sample, which azcore ignores) or an HTTP
 // date. 0 when absent or unreadable.
-func retryAfter(h http.Header, now time.Time) time.Duration {
+func laRetryAfter(h http.Header, now time.Time) time.Duration {
 	for _, k := range []string{"retry-after-ms", "x-ms-retry-after-ms"} {
 		if v := strings.TrimSpace(h.Get(k)); v != "" {
 			if ms, err := strconv.ParseFloat(v, 64); err == nil && ms > 0 && ms < 1e12 {
@@ -252,11 +252,11 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 			}
 		}
 	}
-	return parseRetryAfter(h.Get("Retry-After"), now)
+	return parseLARetryAfter(h.Get("Retry-After"), now)
 }
 
-// parseRetryAfter reads one Retry-After value.
-func parseRetryAfter(v string, now time.Time) time.Duration {
+// parseLARetryAfter reads one Retry-After value.
+func parseLARetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
@@ -273,4 +273,16 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		}
 	}
 	return 0
+}
+
+// Permanent says that running the pull again cannot help until someone acts
+// (grants a role, signs in, fixes the target or the query): the CLI's exit
+// status 2. Throttling, time-outs, partial answers and broken connections
+// are not permanent.
+func (e *QueryError) Permanent() bool {
+	switch e.Kind {
+	case KindPermission, KindBadQuery, KindAuth, KindConfig, KindNoContent:
+		return true
+	}
+	return false
 }

@@ -13,21 +13,21 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
 )
 
-func TestParseRetryAfter(t *testing.T) {
+func TestLARetryAfter(t *testing.T) {
 	now := time.Date(2026, 10, 20, 12, 0, 0, 0, time.UTC)
 	for v, want := range map[string]time.Duration{
 		"1": time.Second, "2.128": 2128 * time.Millisecond, "120": 2 * time.Minute, " 7 ": 7 * time.Second,
 		"Tue, 20 Oct 2026 12:00:30 GMT": 30 * time.Second, "Tue, 20 Oct 2026 11:00:00 GMT": 0,
 		"": 0, "-1": 0, "0": 0, "soon": 0, "NaN": 0, "1e300": 0,
 	} {
-		if got := parseRetryAfter(v, now); got != want {
+		if got := parseLARetryAfter(v, now); got != want {
 			t.Errorf("Retry-After %q = %s, want %s", v, got, want)
 		}
 	}
 	h := http.Header{}
 	h.Set("retry-after-ms", "1500")
 	h.Set("Retry-After", "9")
-	if got := retryAfter(h, now); got != 1500*time.Millisecond {
+	if got := laRetryAfter(h, now); got != 1500*time.Millisecond {
 		t.Errorf("retry-after-ms is preferred: got %s", got)
 	}
 }
@@ -47,7 +47,7 @@ func TestCheckTarget(t *testing.T) {
 }
 
 // queryOnce runs one chunk query against the fake with override answering.
-func queryOnce(t *testing.T, answer func(w http.ResponseWriter, q *fakeRequest) bool) (LAResponse, error, *fakeLA) {
+func queryOnce(t *testing.T, answer func(w http.ResponseWriter, q *laRequest) bool) (LAResponse, error, *fakeLA) {
 	t.Helper()
 	f := newFakeLA(t)
 	f.override = answer
@@ -90,7 +90,7 @@ func TestQueryErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err, _ := queryOnce(t, func(w http.ResponseWriter, q *fakeRequest) bool { c.answer(w); return true })
+			_, err, _ := queryOnce(t, func(w http.ResponseWriter, q *laRequest) bool { c.answer(w); return true })
 			var qe *QueryError
 			if !errors.As(err, &qe) || qe.Kind != c.kind {
 				t.Fatalf("got %v (%T), want kind %s", err, err, c.kind)
@@ -99,6 +99,10 @@ func TestQueryErrors(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q does not say %q", err, w)
 				}
+			}
+			wantPermanent := c.kind == KindPermission || c.kind == KindBadQuery || c.kind == KindNoContent
+			if qe.Permanent() != wantPermanent {
+				t.Errorf("Permanent() = %v", qe.Permanent())
 			}
 			if strings.Contains(err.Error(), "fake_token") {
 				t.Errorf("the token leaked into %q", err)
@@ -148,7 +152,7 @@ func TestKustoAdapter(t *testing.T) {
 	body := `{"tables":[{"name":"PrimaryResult","columns":[{"name":"TimeGenerated","type":"datetime"},{"name":"n","type":"long"},` +
 		`{"name":"d","type":"dynamic"}],"rows":[["2026-10-17T00:00:00.1234567Z","5",{"a":1}],["2026-10-17T00:00:01Z",6,"{\"a\":2}"]]}]}`
 	f := newFakeLA(t)
-	f.override = func(w http.ResponseWriter, q *fakeRequest) bool {
+	f.override = func(w http.ResponseWriter, q *laRequest) bool {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(body))
 		return true

@@ -22,8 +22,8 @@ const (
 	cleanToRaise     = 10 // chunks without a 429 before concurrency goes up again
 )
 
-// resumeHint ends the error of every pull that stopped before its end.
-const resumeHint = "re-run the same command to resume"
+// laResumeHint ends the error of every pull that stopped before its end.
+const laResumeHint = "re-run the same command to resume"
 
 func (o PullOptions) withDefaults() PullOptions {
 	if o.Concurrency <= 0 {
@@ -46,7 +46,7 @@ func (o PullOptions) withDefaults() PullOptions {
 		o.Now = time.Now
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleepCtx
+		o.Sleep = laSleep
 	}
 	if o.SpoolDir == "" {
 		o.SpoolDir = "guesthunt.pulls"
@@ -54,7 +54,7 @@ func (o PullOptions) withDefaults() PullOptions {
 	return o
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
+func laSleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
@@ -206,9 +206,9 @@ func (r *laRun) incomplete(reason string, cause error) (Summary, error) {
 	r.progress("stopped: %s", reason)
 	msg := fmt.Sprintf("pull %d stopped with %d of %d chunks loaded", r.pull.ID, r.sum.Loaded, r.sum.Chunks)
 	if cause != nil {
-		return r.sum, fmt.Errorf("%s: %w; %s", msg, cause, resumeHint)
+		return r.sum, fmt.Errorf("%s: %w; %s", msg, cause, laResumeHint)
 	}
-	return r.sum, fmt.Errorf("%s: %s; %s", msg, reason, resumeHint)
+	return r.sum, fmt.Errorf("%s: %s; %s", msg, reason, laResumeHint)
 }
 
 // plan asks for the row count and the histogram and cuts the chunks. An

@@ -19,7 +19,7 @@ import (
 type pullRig struct {
 	f     *fakeLA
 	j     *memJournal
-	clock *fakeClock
+	clock *laClock
 	dir   string
 	c     *LAClient
 	mu    sync.Mutex
@@ -28,7 +28,7 @@ type pullRig struct {
 
 func newPullRig(t *testing.T) *pullRig {
 	f := newFakeLA(t)
-	return &pullRig{f: f, j: newMemJournal(), clock: newFakeClock(), dir: filepath.Join(t.TempDir(), "case.pulls"), c: f.client()}
+	return &pullRig{f: f, j: newMemJournal(), clock: newLAClock(), dir: filepath.Join(t.TempDir(), "case.pulls"), c: f.client()}
 }
 
 func (r *pullRig) pull(ctx context.Context, s Scope, opt PullOptions) (Summary, error) {
@@ -64,8 +64,8 @@ func (r *pullRig) exactlyOnce(t *testing.T, s Scope) {
 }
 
 // chunkRequests are the chunk queries the fake saw, from request n on.
-func (r *pullRig) chunkRequests(from int) []fakeRequest {
-	var out []fakeRequest
+func (r *pullRig) chunkRequests(from int) []laRequest {
+	var out []laRequest
 	for _, q := range r.f.log() {
 		if q.Kind == "chunk" && q.N >= from {
 			out = append(out, q)
@@ -133,7 +133,7 @@ func TestPullLA504Bisected(t *testing.T) {
 	r := newPullRig(t)
 	var mu sync.Mutex
 	timedOut := map[string]bool{}
-	r.f.override = func(w http.ResponseWriter, q *fakeRequest) bool {
+	r.f.override = func(w http.ResponseWriter, q *laRequest) bool {
 		if q.Kind != "chunk" || q.To.Sub(q.From) <= 3*time.Hour {
 			return false
 		}
@@ -169,7 +169,7 @@ func TestPullLAThrottled(t *testing.T) {
 	afters := []string{"1", "2.128", "120", ""}
 	var mu sync.Mutex
 	n := 0
-	r.f.override = func(w http.ResponseWriter, q *fakeRequest) bool {
+	r.f.override = func(w http.ResponseWriter, q *laRequest) bool {
 		if q.Kind != "chunk" {
 			return false
 		}
@@ -211,7 +211,7 @@ func TestPullLAConcurrency(t *testing.T) {
 	var mu sync.Mutex
 	throttled := false
 	var after []int // queries in flight at the server as each chunk query after the 429 arrives
-	r.f.override = func(w http.ResponseWriter, q *fakeRequest) bool {
+	r.f.override = func(w http.ResponseWriter, q *laRequest) bool {
 		if q.Kind != "chunk" {
 			return false
 		}
@@ -263,7 +263,7 @@ func TestPullLAStops(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := newPullRig(t)
-			r.f.override = func(w http.ResponseWriter, q *fakeRequest) bool {
+			r.f.override = func(w http.ResponseWriter, q *laRequest) bool {
 				if q.Kind != "chunk" {
 					return false
 				}
@@ -271,7 +271,7 @@ func TestPullLAStops(t *testing.T) {
 				return true
 			}
 			sum, err := r.pull(context.Background(), ScopeInvites, PullOptions{ChunkRows: 20})
-			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasSuffix(err.Error(), resumeHint) {
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasSuffix(err.Error(), laResumeHint) {
 				t.Fatalf("error %v", err)
 			}
 			if !sum.Incomplete || sum.IncompleteAt == "" || sum.Loaded != 0 {
@@ -286,7 +286,7 @@ func TestPullLAStops(t *testing.T) {
 
 func TestPullLANoData(t *testing.T) {
 	r := newPullRig(t)
-	r.f.override = func(w http.ResponseWriter, q *fakeRequest) bool { w.WriteHeader(http.StatusNoContent); return true }
+	r.f.override = func(w http.ResponseWriter, q *laRequest) bool { w.WriteHeader(http.StatusNoContent); return true }
 	_, err := r.pull(context.Background(), ScopeInvites, PullOptions{})
 	if err == nil || !strings.Contains(err.Error(), "has no data") {
 		t.Fatalf("error %v", err)
@@ -301,7 +301,7 @@ func TestPullLAMidBody(t *testing.T) {
 	r := newPullRig(t)
 	var mu sync.Mutex
 	broken := 0
-	r.f.override = func(w http.ResponseWriter, q *fakeRequest) bool {
+	r.f.override = func(w http.ResponseWriter, q *laRequest) bool {
 		mu.Lock()
 		defer mu.Unlock()
 		if q.Kind != "chunk" || broken >= 2 {
@@ -344,7 +344,7 @@ func TestPullLAResume(t *testing.T) {
 		return nil
 	}
 	sum, err := r.pull(context.Background(), ScopeInvites, PullOptions{ChunkRows: 10, Concurrency: 2})
-	if err == nil || !strings.HasSuffix(err.Error(), resumeHint) || !sum.Incomplete || !strings.Contains(err.Error(), "disk full") {
+	if err == nil || !strings.HasSuffix(err.Error(), laResumeHint) || !sum.Incomplete || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("first run: %v, %+v", err, sum)
 	}
 	r.j.fail = nil
@@ -453,7 +453,7 @@ func TestPullLACanceled(t *testing.T) {
 			cancel()
 		}
 	}})
-	if !errors.Is(err, context.Canceled) || !strings.HasSuffix(err.Error(), resumeHint) || !sum.Incomplete {
+	if !errors.Is(err, context.Canceled) || !strings.HasSuffix(err.Error(), laResumeHint) || !sum.Incomplete {
 		t.Fatalf("%v, %+v", err, sum)
 	}
 	if sum, err = r.pull(context.Background(), ScopeInvites, PullOptions{ChunkRows: 10}); err != nil || !sum.Pull.Complete {
@@ -470,7 +470,7 @@ func TestPullLARetentionNote(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Drop the first hour's events after planning: the histogram counted them.
-	r.f.override = func(w http.ResponseWriter, q *fakeRequest) bool {
+	r.f.override = func(w http.ResponseWriter, q *laRequest) bool {
 		if q.Kind == "chunk" && len(r.f.events) > 0 && !r.f.events[0].at.After(fakeFrom) {
 			r.f.mu.Lock()
 			r.f.events = r.f.events[10:]
