@@ -104,6 +104,24 @@ func TestPullLAExactlyOnce(t *testing.T) {
 				}
 				seen[q.KQL] = true
 			}
+			// Some chunk edges have an event exactly on them and one a tick
+			// before: each landed once, in its own chunk.
+			at := map[time.Time]bool{}
+			for _, e := range r.f.events {
+				if inScope(e.op, c.scope) {
+					at[e.at] = true
+				}
+			}
+			edges := 0
+			for _, ch := range r.j.chunks[sum.Pull.ID] {
+				if at[ch.From] && at[ch.From.Add(-100)] {
+					edges++
+				}
+			}
+			if c.scope == ScopeInvites && c.chunkRows == 5 && edges == 0 {
+				t.Error("no chunk edge fell between two events a tick apart: the boundary case went untested")
+			}
+			t.Logf("%d chunks, %d edges between events a tick apart, %d splits", len(r.j.chunks[sum.Pull.ID]), edges, sum.Splits)
 			minutes := false
 			for _, q := range r.f.log() {
 				minutes = minutes || q.BinMinutes
