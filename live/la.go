@@ -118,10 +118,12 @@ func (c *LAClient) Query(ctx context.Context, target, kql string, envelope Inter
 	if t := to.Truncate(time.Second); !t.Equal(to) {
 		to = t.Add(time.Second)
 	}
-	return c.query(ctx, target, kql, azlogs.NewTimeInterval(from, to.Add(time.Second)), wait)
+	return c.query(ctx, target, kql, azlogs.NewTimeInterval(from, to.Add(time.Second)), wait, false)
 }
 
-func (c *LAClient) query(ctx context.Context, target, kql string, span azlogs.TimeInterval, wait time.Duration) (LAResponse, error) {
+// query runs kql over span; stats asks for the query's statistics in the
+// body (kept raw, for the record).
+func (c *LAClient) query(ctx context.Context, target, kql string, span azlogs.TimeInterval, wait time.Duration, stats bool) (LAResponse, error) {
 	resource, err := CheckTarget(target)
 	if err != nil {
 		return LAResponse{}, &QueryError{Kind: KindConfig, Target: target, Err: err}
@@ -137,6 +139,9 @@ func (c *LAClient) query(ctx context.Context, target, kql string, span azlogs.Ti
 	qctx := policy.WithCaptureResponse(policy.WithRetryOptions(ctx, ro), &httpResp)
 	body := azlogs.QueryBody{Query: &kql, Timespan: &span}
 	opts := &azlogs.QueryOptions{Wait: &waitS}
+	if stats {
+		opts.Statistics = &stats
+	}
 	var res azlogs.QueryResults
 	if resource {
 		r, qerr := c.client.QueryResource(qctx, target, body, &azlogs.QueryResourceOptions{Options: opts})
@@ -210,10 +215,11 @@ type laKusto struct {
 	target string
 }
 
-// Query sends the envelope as it is (hunt made it whole seconds) and
-// allows the service's longest wait: a rule over 14 days is one query.
+// Query sends the envelope as it is (hunt made it whole seconds), allows
+// the service's longest wait (a rule over 14 days is one query) and asks
+// for statistics, which stay in Raw for the record.
 func (k laKusto) Query(ctx context.Context, query string, envelope [2]time.Time) (hunt.RemoteTable, error) {
-	r, err := k.c.query(ctx, k.target, query, azlogs.NewTimeInterval(envelope[0].UTC(), envelope[1].UTC()), MaxWait)
+	r, err := k.c.query(ctx, k.target, query, azlogs.NewTimeInterval(envelope[0].UTC(), envelope[1].UTC()), MaxWait, true)
 	return hunt.RemoteTable{Columns: r.Columns, Types: r.Types, Rows: r.Rows, Raw: r.Raw}, err
 }
 

@@ -171,7 +171,7 @@ func TestKustoAdapter(t *testing.T) {
 	if _, ok := got.Rows[0][2].(map[string]any); !ok {
 		t.Errorf("dynamic object decoded as %T", got.Rows[0][2])
 	}
-	if r := f.log()[0]; r.Timespan != "2026-10-17T00:00:00Z/2026-10-18T00:00:00Z" || r.Prefer != "wait=600" {
+	if r := f.log()[0]; r.Timespan != "2026-10-17T00:00:00Z/2026-10-18T00:00:00Z" || r.Prefer != "include-statistics=true,wait=600" {
 		t.Errorf("push-down request: %+v", r)
 	}
 }
