@@ -1,9 +1,12 @@
 package live
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -572,4 +575,70 @@ func TestPullLARefresh(t *testing.T) {
 			t.Errorf("refresh query [%s, %s) since %s (ingestion filter %v)", q.From, q.To, q.Since, q.Ingested)
 		}
 	}
+}
+
+// A PartialError that is not about size is asked once more, then split.
+func TestPullLAPartialRetriedThenSplit(t *testing.T) {
+	r := newPullRig(t)
+	r.f.override = func(w http.ResponseWriter, q *laRequest) bool {
+		if q.Kind != "chunk" || q.To.Sub(q.From) < 12*time.Hour {
+			return false
+		}
+		writeTables(w, []fakeColumn{{"TimeGenerated", "datetime"}}, [][]any{{kustoTime(q.From)}},
+			map[string]any{"code": "PartialError", "message": "There were some errors when processing your query.",
+				"details": []map[string]any{{"code": "E_RUNAWAY_QUERY", "message": "Query exceeded the memory limit of a node"}}})
+		return true
+	}
+	sum, err := r.pull(context.Background(), ScopeInvites, PullOptions{ChunkRows: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.exactlyOnce(t, ScopeInvites)
+	whole, _ := ChunkKQL(ScopeInvites, Interval{fakeFrom, fakeTo})
+	n := 0
+	for _, q := range r.chunkRequests(0) {
+		if q.KQL == whole {
+			n++
+		}
+	}
+	if n != 2 || sum.Splits == 0 {
+		t.Errorf("the whole day was asked %d times (want 2: once more, then split), %d splits", n, sum.Splits)
+	}
+}
+
+// Spool files hold the service's answers and nothing of the credential.
+func TestPullLASpoolHasNoToken(t *testing.T) {
+	r := newPullRig(t)
+	if _, err := r.pull(context.Background(), ScopeAll, PullOptions{ChunkRows: 100}); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(r.dir, "*"))
+	if len(files) == 0 {
+		t.Fatal("no spool files")
+	}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, err := gunzip(raw)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if strings.Contains(text, "fake_token") || strings.Contains(text, "Bearer") || !strings.HasPrefix(text, `{"tables"`) {
+			t.Errorf("%s holds %.80q", f, text)
+		}
+		if fi, _ := os.Stat(f); fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s is %v", f, fi.Mode().Perm())
+		}
+	}
+}
+
+func gunzip(b []byte) (string, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return "", err
+	}
+	out, err := io.ReadAll(zr)
+	return string(out), err
 }
