@@ -362,10 +362,12 @@ func (f *fakeLA) answerChunk(w http.ResponseWriter, q *laRequest) {
 		row := f.row(e, i)
 		b, _ := json.Marshal(row)
 		if len(rows) == f.maxRows || size+len(b) > f.maxBytes {
+			// The documented shape: the limit is named only in the inner
+			// error's message, under a numeric code.
 			partial = map[string]any{"code": "PartialError", "message": "There were some errors when processing your query.",
 				"details": []map[string]any{{"code": "EngineError", "message": "Something went wrong processing your query on the server.",
-					"innererror": map[string]any{"code": "E_QUERY_RESULT_SET_TOO_LARGE", "message": "Query result set has exceeded the internal record count limit"}},
-					{"code": "E_QUERY_RESULT_SET_TOO_LARGE", "message": "Query result set has exceeded the internal data size limit"}}}
+					"innererror": map[string]any{"code": "-2133196797", "severity": 2, "severityName": "Error",
+						"message": "The results of this query exceed the set limit of 65536 bytes, so not all records were returned (E_QUERY_RESULT_SET_TOO_LARGE, 0x80DA0003)."}}}}
 			break
 		}
 		rows = append(rows, row)

@@ -126,26 +126,29 @@ type laErrorBody struct {
 	InnerError *laErrorBody  `json:"innererror"`
 }
 
-// describe flattens an error object: its messages, outermost first, and
-// the codes of its details and inner errors.
+// describe flattens an error object, depth first: its messages (each
+// once), outermost first, and the codes below the top one.
 func (e *laErrorBody) describe() (msg string, codes []string) {
 	var msgs []string
-	for x := e; x != nil; x = x.InnerError {
-		if m := strings.TrimSpace(x.Message); m != "" && (len(msgs) == 0 || msgs[len(msgs)-1] != m) {
+	seen := map[string]bool{}
+	var walk func(x *laErrorBody, depth int)
+	walk = func(x *laErrorBody, depth int) {
+		if x == nil || depth > 8 {
+			return
+		}
+		if m := strings.TrimSpace(x.Message); m != "" && !seen[m] {
+			seen[m] = true
 			msgs = append(msgs, m)
 		}
-		for _, d := range x.Details {
-			if d.Code != "" {
-				codes = append(codes, d.Code)
-			}
-			if m := strings.TrimSpace(d.Message); m != "" {
-				msgs = append(msgs, m)
-			}
-		}
-		if x != e && x.Code != "" {
+		if depth > 0 && x.Code != "" {
 			codes = append(codes, x.Code)
 		}
+		for i := range x.Details {
+			walk(&x.Details[i], depth+1)
+		}
+		walk(x.InnerError, depth+1)
 	}
+	walk(e, 0)
 	return strings.Join(msgs, ": "), codes
 }
 
@@ -161,8 +164,11 @@ func parseErrorBody(body []byte) (laErrorBody, bool) {
 	return *env.Error, true
 }
 
-// partialError classifies a 200's PartialError: too large when any code or
-// the message names the result-size limit.
+// partialError classifies a 200's PartialError: too large when a code or
+// a message names the result-size limit. The service puts
+// E_QUERY_RESULT_SET_TOO_LARGE in a detail's code or only in its inner
+// error's message ("... exceed the set limit of 64000000 bytes, so not all
+// records were returned (E_QUERY_RESULT_SET_TOO_LARGE, 0x80DA0003)").
 func partialError(target string, body []byte) *QueryError {
 	e, ok := parseErrorBody(body)
 	if !ok {
@@ -170,13 +176,9 @@ func partialError(target string, body []byte) *QueryError {
 	}
 	msg, codes := e.describe()
 	qe := &QueryError{Kind: KindPartial, Target: target, Status: http.StatusOK, Code: e.Code, Details: codes, Message: msg}
-	for _, c := range codes {
-		if strings.EqualFold(c, "E_QUERY_RESULT_SET_TOO_LARGE") {
-			qe.Kind = KindTooLarge
-		}
-	}
-	low := strings.ToLower(msg)
-	if strings.Contains(low, "result set") || strings.Contains(low, "exceeded") && (strings.Contains(low, "size") || strings.Contains(low, "records")) {
+	low := strings.ToLower(msg + " " + strings.Join(codes, " "))
+	if strings.Contains(low, "e_query_result_set_too_large") || strings.Contains(low, "result set") ||
+		strings.Contains(low, "exceed") && (strings.Contains(low, "bytes") || strings.Contains(low, "size") || strings.Contains(low, "records")) {
 		qe.Kind = KindTooLarge
 	}
 	return qe

@@ -212,3 +212,20 @@ func TestQuerySignInFailure(t *testing.T) {
 		t.Error("a request went out without a token")
 	}
 }
+
+func TestPartialErrorKinds(t *testing.T) {
+	for body, want := range map[string]ErrKind{
+		`{"tables":[],"error":{"code":"PartialError","message":"m","details":[{"code":"E_QUERY_RESULT_SET_TOO_LARGE","message":"too many"}]}}`: KindTooLarge,
+		`{"error":{"code":"PartialError","message":"m","details":[{"code":"EngineError","innererror":{"code":"-2133196797",` +
+			`"message":"The results of this query exceed the set limit of 64000000 bytes, so not all records were returned (E_QUERY_RESULT_SET_TOO_LARGE, 0x80DA0003)."}}]}}`: KindTooLarge,
+		`{"error":{"code":"PartialError","message":"m","details":[{"code":"E_RUNAWAY_QUERY","message":"Query exceeded the memory limit of a node"}]}}`: KindPartial,
+	} {
+		qe := partialError("ws", []byte(body))
+		if qe == nil || qe.Kind != want {
+			t.Errorf("%s: got %+v, want %s", body, qe, want)
+		}
+	}
+	if partialError("ws", []byte(`{"tables":[]}`)) != nil {
+		t.Error("a body without an error is partial")
+	}
+}
