@@ -84,6 +84,7 @@ func TestBisect(t *testing.T) {
 func FuzzPlan(f *testing.F) {
 	f.Add(int64(0), int64(3600e7), []byte{1, 2, 3, 4, 5, 6, 7, 8, 9})
 	f.Add(int64(12345), int64(9), []byte{})
+	f.Add(int64(0), int64(36000000067), []byte("0000000x0001000x00000 \x00\x00")) // an over-budget bin reaching into the next chunk
 	f.Add(int64(-5), int64(86400e7+3), []byte{200, 0, 0, 0, 255, 255, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
 	f.Fuzz(func(t *testing.T, fromTicks, spanTicks int64, raw []byte) {
 		base := day(1)
@@ -126,7 +127,7 @@ func FuzzPlan(f *testing.F) {
 			if isOver != overSet[i] {
 				t.Fatalf("chunk %d over budget %v but marked %v", i, isOver, overSet[i])
 			}
-			if isOver && cutPointsWithRows(c, bins) > 1 {
+			if isOver && cutPointsWithRows(c, data.ToTick(from), bins) > 1 {
 				t.Fatalf("chunk %d [%s, %s) is over budget but could have been cut", i, c.From, c.To)
 			}
 		}
@@ -153,8 +154,9 @@ func FuzzPlan(f *testing.F) {
 }
 
 // cutPointsWithRows counts the distinct whole-second points in [c.From,
-// c.To) where bins with rows or bytes start (clipped to c.From).
-func cutPointsWithRows(c store.PullChunk, bins []Bin) int {
+// c.To) where bins with rows or bytes start (a bin that began before the
+// pull's from counts at from, as the planner takes it).
+func cutPointsWithRows(c store.PullChunk, from time.Time, bins []Bin) int {
 	seen := map[time.Time]bool{}
 	for _, b := range bins {
 		if b.Rows <= 0 && b.Bytes <= 0 {
@@ -162,13 +164,13 @@ func cutPointsWithRows(c store.PullChunk, bins []Bin) int {
 		}
 		end := b.Start.Add(max(b.Width, data.Tick))
 		at := b.Start.Truncate(time.Second)
-		if at.Before(c.From) {
-			if !end.After(c.From) {
+		if !at.After(from) {
+			if !end.After(from) {
 				continue
 			}
-			at = c.From
+			at = from
 		}
-		if at.Before(c.To) {
+		if !at.Before(c.From) && at.Before(c.To) {
 			seen[at] = true
 		}
 	}
