@@ -107,6 +107,9 @@ func (e *QueryError) Error() string {
 	if len(e.Details) > 0 {
 		b.WriteString(" [" + strings.Join(e.Details, ", ") + "]")
 	}
+	if e.Kind == KindBadQuery && strings.Contains(e.Message, "Failed to resolve table") && strings.Contains(e.Message, "AuditLogs") {
+		b.WriteString(" (the workspace has no AuditLogs table you may read: Entra ID's diagnostic settings must send AuditLogs to it, and table-level access must allow it)")
+	}
 	if e.Challenge != "" {
 		b.WriteString("; the service's challenge: " + e.Challenge)
 	}
@@ -136,7 +139,7 @@ func (e *laErrorBody) describe() (msg string, codes []string) {
 		if x == nil || depth > 8 {
 			return
 		}
-		if m := strings.TrimSpace(x.Message); m != "" && !seen[m] {
+		if m := strings.TrimRight(strings.TrimSpace(x.Message), "."); m != "" && !seen[m] { // joined with ": "
 			seen[m] = true
 			msgs = append(msgs, m)
 		}

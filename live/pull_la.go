@@ -205,6 +205,10 @@ func (r *laRun) incomplete(reason string, cause error) (Summary, error) {
 	r.sum.Incomplete, r.sum.IncompleteAt = true, reason
 	r.progress("stopped: %s", reason)
 	msg := fmt.Sprintf("pull %d stopped with %d of %d chunks loaded", r.pull.ID, r.sum.Loaded, r.sum.Chunks)
+	var perm interface{ Permanent() bool }
+	if errors.As(cause, &perm) && perm.Permanent() {
+		return r.sum, fmt.Errorf("%s: %w; once that is fixed, %s", msg, cause, laResumeHint)
+	}
 	if cause != nil {
 		return r.sum, fmt.Errorf("%s: %w; %s", msg, cause, laResumeHint)
 	}
