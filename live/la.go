@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -113,17 +114,33 @@ func CheckTarget(target string) (resource bool, err error) {
 // A PartialError answer returns the response and a *QueryError together:
 // its rows are not the whole result.
 func (c *LAClient) Query(ctx context.Context, target, kql string, envelope Interval, wait time.Duration) (LAResponse, error) {
-	from := envelope.From.UTC().Truncate(time.Second).Add(-time.Second)
-	to := envelope.To.UTC()
+	return c.query(ctx, target, kql, widen(envelope), wait, queryOpts{})
+}
+
+// pullQuery is Query for the pull's loop, which waits out a 429 itself
+// (pausing every worker, slowing down, reading fractional Retry-After): the
+// SDK retries only 408, 500, 502 and 503 here.
+func (c *LAClient) pullQuery(ctx context.Context, target, kql string, envelope Interval, wait time.Duration) (LAResponse, error) {
+	return c.query(ctx, target, kql, widen(envelope), wait, queryOpts{own429: true})
+}
+
+// widen is the whole-second timespan one second wider than iv on each side.
+func widen(iv Interval) azlogs.TimeInterval {
+	from := iv.From.UTC().Truncate(time.Second).Add(-time.Second)
+	to := iv.To.UTC()
 	if t := to.Truncate(time.Second); !t.Equal(to) {
 		to = t.Add(time.Second)
 	}
-	return c.query(ctx, target, kql, azlogs.NewTimeInterval(from, to.Add(time.Second)), wait, false)
+	return azlogs.NewTimeInterval(from, to.Add(time.Second))
 }
 
-// query runs kql over span; stats asks for the query's statistics in the
-// body (kept raw, for the record).
-func (c *LAClient) query(ctx context.Context, target, kql string, span azlogs.TimeInterval, wait time.Duration, stats bool) (LAResponse, error) {
+type queryOpts struct {
+	stats  bool // ask for the query's statistics in the body (kept raw, for the record)
+	own429 bool // the caller handles 429: the SDK does not retry it
+}
+
+// query runs kql over span.
+func (c *LAClient) query(ctx context.Context, target, kql string, span azlogs.TimeInterval, wait time.Duration, qo queryOpts) (LAResponse, error) {
 	resource, err := CheckTarget(target)
 	if err != nil {
 		return LAResponse{}, &QueryError{Kind: KindConfig, Target: target, Err: err}
@@ -135,12 +152,15 @@ func (c *LAClient) query(ctx context.Context, target, kql string, span azlogs.Ti
 	waitS := int((wait + time.Second - 1) / time.Second)
 	ro := c.retry
 	ro.TryTimeout = time.Duration(waitS)*time.Second + 30*time.Second // the service gives up first
+	if qo.own429 {
+		ro.StatusCodes = slices.DeleteFunc(slices.Clone(ro.StatusCodes), func(s int) bool { return s == http.StatusTooManyRequests })
+	}
 	var httpResp *http.Response
 	qctx := policy.WithCaptureResponse(policy.WithRetryOptions(ctx, ro), &httpResp)
 	body := azlogs.QueryBody{Query: &kql, Timespan: &span}
 	opts := &azlogs.QueryOptions{Wait: &waitS}
-	if stats {
-		opts.Statistics = &stats
+	if qo.stats {
+		opts.Statistics = &qo.stats
 	}
 	var res azlogs.QueryResults
 	if resource {
@@ -219,7 +239,7 @@ type laKusto struct {
 // the service's longest wait (a rule over 14 days is one query) and asks
 // for statistics, which stay in Raw for the record.
 func (k laKusto) Query(ctx context.Context, query string, envelope [2]time.Time) (hunt.RemoteTable, error) {
-	r, err := k.c.query(ctx, k.target, query, azlogs.NewTimeInterval(envelope[0].UTC(), envelope[1].UTC()), MaxWait, true)
+	r, err := k.c.query(ctx, k.target, query, azlogs.NewTimeInterval(envelope[0].UTC(), envelope[1].UTC()), MaxWait, queryOpts{stats: true})
 	return hunt.RemoteTable{Columns: r.Columns, Types: r.Types, Rows: r.Rows, Raw: r.Raw}, err
 }
 

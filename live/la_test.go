@@ -229,3 +229,39 @@ func TestPartialErrorKinds(t *testing.T) {
 		t.Error("a body without an error is partial")
 	}
 }
+
+// The SDK retries 408/429/5xx for plain queries, but leaves a 429 to the
+// pull's loop (which pauses every worker) and never retries a 504.
+func TestSDKRetries(t *testing.T) {
+	f := newFakeLA(t)
+	status := 0
+	f.override = func(w http.ResponseWriter, q *laRequest) bool {
+		writeError(w, status, "E", "e")
+		return true
+	}
+	lc, err := NewLAClient(&fake.TokenCredential{}, Cloud{Name: "t", LogsAudience: "https://api.loganalytics.io", LogsEndpoint: f.srv.URL + "/v1"},
+		LAClientOptions{Transport: f.srv.Client(), MaxRetries: 2, RetryDelay: time.Millisecond, MaxRetryDelay: 2 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	iv := Interval{fakeFrom, fakeTo}
+	kql, _ := ChunkKQL(ScopeInvites, iv)
+	for _, c := range []struct {
+		status int
+		pull   bool
+		tries  int
+	}{{429, false, 3}, {429, true, 1}, {503, true, 3}, {504, false, 1}, {504, true, 1}} {
+		status = c.status
+		before := len(f.log())
+		q := lc.Query
+		if c.pull {
+			q = lc.pullQuery
+		}
+		if _, err := q(context.Background(), fakeWorkspace, kql, iv, 0); err == nil {
+			t.Fatalf("%d answered nil", c.status)
+		}
+		if n := len(f.log()) - before; n != c.tries {
+			t.Errorf("status %d (pull loop %v): %d tries, want %d", c.status, c.pull, n, c.tries)
+		}
+	}
+}

@@ -287,7 +287,7 @@ func (r *laRun) histogram(ctx context.Context, s Scope, iv Interval, width time.
 func (r *laRun) ask(ctx context.Context, kql string, iv Interval) (LAResponse, error) {
 	backoff, throttles, tries := throttleFirst, 0, 0
 	for {
-		res, err := r.c.Query(ctx, r.pull.Target, kql, iv, r.opt.Wait)
+		res, err := r.c.pullQuery(ctx, r.pull.Target, kql, iv, r.opt.Wait)
 		var qe *QueryError
 		switch {
 		case err == nil:
@@ -540,7 +540,7 @@ func (r *laRun) fetch(ctx context.Context, ch store.PullChunk) fetched {
 		return out
 	}
 	for try := 0; ; try++ {
-		res, err := r.c.Query(ctx, r.pull.Target, kql, iv, r.opt.Wait)
+		res, err := r.c.pullQuery(ctx, r.pull.Target, kql, iv, r.opt.Wait)
 		if err == nil && len(res.Raw) == 0 {
 			err = &QueryError{Kind: KindEmpty, Target: r.pull.Target, Status: 200}
 		}
