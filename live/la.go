@@ -34,9 +34,10 @@ const (
 type LAClientOptions struct {
 	Transport policy.Transporter // nil: azcore's default HTTP client (tests pass their TLS server's)
 	// MaxRetries is how often the SDK itself retries 408, 429, 500, 502 and
-	// 503 (never 504: a query that ran out of time is split, not re-run).
-	// 0 means azcore's 3; a negative value turns SDK retries off, so that
-	// the pull's own loop sees every answer.
+	// 503 (never 504: a query that ran out of time is split, not re-run;
+	// and a pull's queries leave 429 to the pull, which pauses every
+	// worker). 0 means azcore's 3; a negative value turns SDK retries off,
+	// so that the pull's own loop sees every answer (tests).
 	MaxRetries    int
 	RetryDelay    time.Duration // 0: azcore's 800 ms
 	MaxRetryDelay time.Duration // 0: azcore's 60 s; a longer Retry-After comes back to the pull
