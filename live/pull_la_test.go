@@ -642,3 +642,26 @@ func gunzip(b []byte) (string, error) {
 	out, err := io.ReadAll(zr)
 	return string(out), err
 }
+
+// Progress counts chunks done out of a plan that grows as chunks split,
+// and estimates the time left.
+func TestPullLAProgress(t *testing.T) {
+	r := newPullRig(t)
+	var ps []Progress
+	sum, err := r.pull(context.Background(), ScopeAll, PullOptions{ChunkRows: 1000, Concurrency: 1, Progress: func(p Progress) { ps = append(ps, p) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := ps[len(ps)-1]
+	if last.Chunk != sum.Chunks || last.Of != sum.Chunks || last.Rows != sum.Rows || last.Rows != int64(len(r.f.inside(fakeFrom, fakeTo, ScopeAll))) {
+		t.Errorf("last progress %+v, summary %+v", last, sum)
+	}
+	first, eta, split := ps[0].Of, false, false
+	for _, p := range ps {
+		eta = eta || p.ETA > 0
+		split = split || strings.Contains(p.Note, "split")
+	}
+	if first >= last.Of || !eta || !split {
+		t.Errorf("plan %d -> %d chunks, an ETA %v, a split note %v", first, last.Of, eta, split)
+	}
+}
