@@ -268,6 +268,19 @@ func (r *laRun) histogram(ctx context.Context, s Scope, iv Interval, width time.
 		return nil, err
 	}
 	res, err := r.ask(ctx, kql, iv)
+	var qe *QueryError
+	if errors.As(err, &qe) && qe.Kind == KindTimeout && ctx.Err() == nil {
+		// Too slow over the whole span (90 days of "all"): halves, at a bin edge.
+		if mid := iv.From.Add(iv.To.Sub(iv.From) / 2).Truncate(width); mid.After(iv.From) && mid.Before(iv.To) {
+			r.progress("the histogram over [%s, %s) ran out of time; asking for it in halves", iv.From.Format(data.TimeLayout), iv.To.Format(data.TimeLayout))
+			a, err := r.histogram(ctx, s, Interval{iv.From, mid}, width)
+			if err != nil {
+				return nil, err
+			}
+			b, err := r.histogram(ctx, s, Interval{mid, iv.To}, width)
+			return append(a, b...), err
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("pull: the histogram query failed, nothing was recorded: %w", err)
 	}

@@ -665,3 +665,29 @@ func TestPullLAProgress(t *testing.T) {
 		t.Errorf("plan %d -> %d chunks, an ETA %v, a split note %v", first, last.Of, eta, split)
 	}
 }
+
+// A histogram that runs out of time is asked for in halves.
+func TestPullLAHistogramHalved(t *testing.T) {
+	r := newPullRig(t)
+	r.f.override = func(w http.ResponseWriter, q *laRequest) bool {
+		if q.Kind == "histogram" && q.To.Sub(q.From) > 6*time.Hour {
+			writeError(w, http.StatusGatewayTimeout, "GatewayTimeout", "The query ran past its time limit")
+			return true
+		}
+		return false
+	}
+	sum, err := r.pull(context.Background(), ScopeInvites, PullOptions{ChunkRows: 20})
+	if err != nil || !sum.Pull.Complete {
+		t.Fatal(err)
+	}
+	r.exactlyOnce(t, ScopeInvites)
+	pieces := 0
+	for _, q := range r.f.log() {
+		if q.Kind == "histogram" && q.To.Sub(q.From) <= 6*time.Hour {
+			pieces++
+		}
+	}
+	if pieces < 4 {
+		t.Errorf("%d histogram pieces, want at least 4", pieces)
+	}
+}
