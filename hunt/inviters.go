@@ -21,8 +21,12 @@ type InviterSummary struct {
 	// The same case rule as the run applies.
 	LatestEarlierInvite time.Time
 	HasEarlierInvite    bool
-	Guests              []string // invited addresses, sorted, distinct
-	GuestDomains        []string // their domains, lower-cased, sorted, distinct
+	// EarlierNotQueried: the latest earlier invite is unknown, not absent.
+	// A run in the workspace (RemoteRule) sees only the window's rows and
+	// asks for history only when told to; "never" would then be false.
+	EarlierNotQueried bool
+	Guests            []string // invited addresses, sorted, distinct
+	GuestDomains      []string // their domains, lower-cased, sorted, distinct
 }
 
 // Inviters runs the rule and returns one summary per flagged inviter.

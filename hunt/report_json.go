@@ -71,16 +71,19 @@ type triageJSON struct {
 type inviterJSON struct {
 	UPN string `json:"upn"`
 	triageJSON
-	Invites             int         `json:"invites"`
-	DistinctGuests      int         `json:"distinctGuests"`
-	Guests              []string    `json:"guests"`
-	GuestDomains        []string    `json:"guestDomains"`
-	SourceIPs           []string    `json:"sourceIPs"`
-	FirstInvite         *string     `json:"firstInvite"`
-	LastInvite          *string     `json:"lastInvite"`
-	LatestEarlierInvite *string     `json:"latestEarlierInvite"`
-	EventsTriaged       int         `json:"eventsTriaged"`
-	Events              []eventJSON `json:"events"`
+	Invites             int      `json:"invites"`
+	DistinctGuests      int      `json:"distinctGuests"`
+	Guests              []string `json:"guests"`
+	GuestDomains        []string `json:"guestDomains"`
+	SourceIPs           []string `json:"sourceIPs"`
+	FirstInvite         *string  `json:"firstInvite"`
+	LastInvite          *string  `json:"lastInvite"`
+	LatestEarlierInvite *string  `json:"latestEarlierInvite"`
+	// Set only for a run in the workspace without history: then a null
+	// latestEarlierInvite means unknown, not never.
+	LatestEarlierNotQueried bool        `json:"latestEarlierNotQueried,omitempty"`
+	EventsTriaged           int         `json:"eventsTriaged"`
+	Events                  []eventJSON `json:"events"`
 }
 
 type eventJSON struct {
@@ -115,7 +118,8 @@ func WriteReportJSON(w io.Writer, r Report) error {
 		ij := inviterJSON{UPN: inv.UPN, triageJSON: triageOf(inv.Triage), Invites: inv.Invites,
 			DistinctGuests: inv.DistinctGuests, Guests: nonNil(inv.Guests), GuestDomains: nonNil(inv.GuestDomains),
 			SourceIPs: nonNil(inv.SourceIPs), FirstInvite: reportTime(inv.FirstInvite), LastInvite: reportTime(inv.LastInvite),
-			LatestEarlierInvite: reportTime(inv.LatestEarlierInvite), EventsTriaged: inv.EventsTriaged, Events: []eventJSON{}}
+			LatestEarlierInvite: reportTime(inv.LatestEarlierInvite), LatestEarlierNotQueried: inv.EarlierNotQueried,
+			EventsTriaged: inv.EventsTriaged, Events: []eventJSON{}}
 		for _, e := range inv.Events {
 			row, err := alertJSON(e.Alert)
 			if err != nil {

@@ -114,7 +114,9 @@ func writeMDInviter(p printer, n int, inv ReportInviter) {
 		p("- Recorded by: %s at %s\n", mdText(orDash(inv.Triage.Analyst)), orDash(data.FormatTime(inv.Triage.At)))
 	}
 	p("- Invites in the window: %d, %s .. %s\n", inv.Invites, data.FormatTime(inv.FirstInvite), data.FormatTime(inv.LastInvite))
-	if inv.HasEarlierInvite {
+	if inv.EarlierNotQueried {
+		p("- Latest earlier invite: not queried (the rule ran in the workspace without --with-history)\n")
+	} else if inv.HasEarlierInvite {
 		p("- Latest earlier invite: %s\n", data.FormatTime(inv.LatestEarlierInvite))
 	} else {
 		p("- Latest earlier invite: never (in the loaded data)\n")

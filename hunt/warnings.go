@@ -46,6 +46,9 @@ func (k WarningKind) String() string {
 	case WarnBaselineNotCovered:
 		return "baseline-not-covered"
 	}
+	if name := remoteKindName(k); name != "" {
+		return name
+	}
 	return fmt.Sprintf("warning-%d", int(k))
 }
 

@@ -199,6 +199,9 @@ func (r inviterRows) find(upn string) int {
 }
 
 func earlierCell(s hunt.InviterSummary) string {
+	if s.EarlierNotQueried { // a remote run: unknown, not "never"
+		return "not queried"
+	}
 	if !s.HasEarlierInvite {
 		return "never"
 	}

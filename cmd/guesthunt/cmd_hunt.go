@@ -15,14 +15,10 @@ type huntFlags struct {
 	format                 string
 }
 
+// newHuntCommand is hunt; its --workspace flags (cmd_hunt_remote.go) get
+// the live source's opener here (nil until it is wired).
 func newHuntCommand(io streams) *cobra.Command {
-	var hf huntFlags
-	var df dataFlags
-	cmd := huntCommand(&hf, &df)
-	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		return runHunt(cmd, io, hf, df, args)
-	}
-	return cmd
+	return newHuntCommandKusto(io, nil)
 }
 
 // huntCommand is hunt's usage and flags without its action, so that

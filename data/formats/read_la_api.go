@@ -47,6 +47,7 @@ type tableSource struct {
 	chosen     bool       // rows of a table were read
 	header     *tableFrame
 	seen       []string // names of the tables passed over, for the error message
+	respErr    error    // the response's own "error" member (a PartialError), reported at its end
 }
 
 type tableState int
@@ -104,7 +105,16 @@ func (a *tableSource) step() ([]byte, jsonPos, error) {
 				}
 				continue
 			}
-			if key, _ := tok.(string); !strings.EqualFold(key, "tables") {
+			key, _ := tok.(string)
+			if strings.EqualFold(key, "error") && !a.wantFrames {
+				raw, _, err := t.value()
+				if err != nil {
+					return nil, jsonPos{}, t.fail(err, a.count)
+				}
+				a.respErr = responseError(raw)
+				continue
+			}
+			if !strings.EqualFold(key, "tables") {
 				if err := t.skip(); err != nil {
 					return nil, jsonPos{}, t.fail(err, a.count)
 				}
@@ -146,6 +156,11 @@ func (a *tableSource) step() ([]byte, jsonPos, error) {
 			}
 			a.state = tableMembers
 		case tableDone:
+			if a.respErr != nil {
+				// After the rows it did send: they load, and the file is
+				// reported incomplete with the service's reason.
+				return nil, jsonPos{}, a.respErr
+			}
 			if !a.chosen && len(a.seen) > 0 {
 				return nil, jsonPos{}, fmt.Errorf("%w: no PrimaryResult table among %s", ErrNotAuditLog, quoteList(a.seen))
 			}
@@ -331,4 +346,55 @@ func quoteList(names []string) string {
 		q[i] = quoteShort(n)
 	}
 	return "[" + strings.Join(q, " ") + "]"
+}
+
+// ErrPartialResponse is wrapped by the error a Log Analytics response
+// carrying an "error" member ends with: the service says its rows are cut
+// short (PartialError) or that it failed. The rows before it are read; the
+// file is incomplete, like a truncated one.
+var ErrPartialResponse = errors.New("the response carries the service's error")
+
+// responseError reads a response's "error" member: {"code","message",
+// "details":[...],"innererror":{...}}. null is no error. The service's text
+// is quoted and shortened: it is not ours.
+func responseError(raw []byte) error {
+	if strings.TrimSpace(string(raw)) == "null" {
+		return nil
+	}
+	type apiError struct {
+		Code       string     `json:"code"`
+		Message    string     `json:"message"`
+		Details    []apiError `json:"details"`
+		InnerError *apiError  `json:"innererror"`
+	}
+	var e apiError
+	if err := json.Unmarshal(raw, &e); err != nil || (e.Code == "" && e.Message == "") {
+		return fmt.Errorf("%w, its rows may be cut short: %s", ErrPartialResponse, quoteShort(string(raw)))
+	}
+	describe := func(e apiError) string {
+		return strings.TrimSpace(e.Code + " " + quoteShort(e.Message))
+	}
+	// The codes that say why (E_QUERY_RESULT_SET_TOO_LARGE, ...) are inside.
+	var why []string
+	var walk func(e apiError, depth int)
+	walk = func(e apiError, depth int) {
+		if depth > 8 || len(why) >= 5 {
+			return
+		}
+		if depth > 0 && (e.Code != "" || e.Message != "") {
+			why = append(why, describe(e))
+		}
+		for _, d := range e.Details {
+			walk(d, depth+1)
+		}
+		if e.InnerError != nil {
+			walk(*e.InnerError, depth+1)
+		}
+	}
+	walk(e, 0)
+	text := describe(e)
+	if len(why) > 0 {
+		text += " (" + strings.Join(why, "; ") + ")"
+	}
+	return fmt.Errorf("%w, its rows may be cut short: %s", ErrPartialResponse, text)
 }

@@ -72,6 +72,14 @@ func TestLAAPIEdges(t *testing.T) {
 		{"second document", `{"tables":[]} []`, 0, 0, "unexpected data after the end"},
 		{"not an object", `[1]`, 0, 0, "not an Entra ID audit-log export"},
 		{"empty file", ``, 0, 0, "the file is empty"},
+		{"error null", `{"tables":[{` + cols + `,"rows":[` + row + `]}],"error":null}`, 1, 0, ""},
+		{"partial error after the rows", `{"tables":[{` + cols + `,"rows":[` + row + `,` + row + `]}],` + partialError + `}`, 2, 0,
+			`PartialError "There were some errors when processing your query."`},
+		{"partial error before the rows", `{` + partialError + `,"tables":[{` + cols + `,"rows":[` + row + `]}]}`, 1, 0,
+			"E_QUERY_RESULT_SET_TOO_LARGE"},
+		{"error without tables", `{"error":{"code":"BadArgumentError","message":"The request had some invalid properties"}}`, 0, 0,
+			`BadArgumentError "The request had some invalid properties"`},
+		{"error of another shape", `{"tables":[],"error":"boom"}`, 0, 0, `cut short: "\"boom\""`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -104,6 +112,33 @@ func TestLAAPITruncatedAnywhere(t *testing.T) {
 		}
 		if len(results) > 4 {
 			t.Fatalf("cut at %d: %d records", cut, len(results))
+		}
+	}
+}
+
+// partialError is the shape of a Log Analytics PartialError (timeouts.md,
+// batch-queries.md): the response holds the rows computed so far.
+const partialError = `"error":{"code":"PartialError","message":"There were some errors when processing your query.",` +
+	`"details":[{"code":"EngineError","message":"Something went wrong processing your query on the server.",` +
+	`"innererror":{"code":"-2133196797","message":"Query result set has exceeded the internal data size limit 67108864 bytes",` +
+	`"severity":2,"severityName":"Error","innererror":{"code":"E_QUERY_RESULT_SET_TOO_LARGE","message":"too large"}}}]}`
+
+// A response that carries the service's error loads the rows it has and
+// ends with an error wrapping ErrPartialResponse, which the store reports as
+// an incomplete file with the code and message.
+func TestLAAPIPartialError(t *testing.T) {
+	cols := `"columns":[{"name":"TimeGenerated","type":"datetime"},{"name":"OperationName","type":"string"}]`
+	row := `["2024-01-01T00:00:00Z","Invite external user"]`
+	results, fatal := drainJSONReader(t, newLAAPIReader(strings.NewReader(`{"tables":[{`+cols+`,"rows":[`+row+`]}],`+partialError+`}`)), 20)
+	if len(results) != 1 || results[0].err != nil {
+		t.Fatalf("got %d records (%v), want the 1 row before the error", len(results), results)
+	}
+	if !errors.Is(fatal, ErrPartialResponse) || errors.Is(fatal, ErrNotAuditLog) {
+		t.Fatalf("got %v, want ErrPartialResponse", fatal)
+	}
+	for _, want := range []string{"PartialError", "There were some errors", "EngineError", "E_QUERY_RESULT_SET_TOO_LARGE", "67108864"} {
+		if !strings.Contains(fatal.Error(), want) {
+			t.Errorf("%q does not say %q", fatal, want)
 		}
 	}
 }

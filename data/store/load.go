@@ -89,7 +89,13 @@ func (s *Store) Load(ctx context.Context, paths []string, opt LoadOptions) (Load
 type sourceFile struct {
 	path    string // on disk
 	display string // as the analyst named it ("-" for standard input)
+	onDone  doneHook
 }
+
+// doneHook runs in the transaction that makes a file's events visible, just
+// before it commits: what it writes commits with them or not at all (a pull
+// chunk's state, pull_load.go). An error rolls the file back.
+type doneHook func(ctx context.Context, tx *sql.Tx, sourceID int64, fr *FileReport) error
 
 func (s *Store) loadFile(ctx context.Context, in sourceFile, opt LoadOptions, tr *progressTracker) (FileReport, error) {
 	start := time.Now()
@@ -112,7 +118,7 @@ func (s *Store) loadFile(ctx context.Context, in sourceFile, opt LoadOptions, tr
 	s.loadMu.Lock()
 	defer s.loadMu.Unlock()
 
-	src := sourceRow{path: in.path, display: in.display, format: format, compressed: compressed, size: info.Size()}
+	src := sourceRow{path: in.path, display: in.display, format: format, compressed: compressed, size: info.Size(), onDone: in.onDone}
 	if nativeFormat(format) && !utf16 { // DuckDB reads UTF-8 only
 		ok, err := s.loadNative(ctx, src, &fr, tr)
 		if err != nil {
@@ -206,6 +212,7 @@ type sourceRow struct {
 	size       int64
 	via        string
 	records    int64
+	onDone     doneHook
 }
 
 // insertEvents registers a file in _Sources and inserts its rows with one
@@ -270,6 +277,7 @@ func (s *Store) insertEvents(ctx context.Context, src *sourceRow, insertSQL func
 	if err := tx.Commit(); err != nil {
 		return false, err
 	}
+	s.keepWALPrivate()
 	return true, s.fixFirstRow(ctx, src)
 }
 
@@ -354,13 +362,22 @@ func (s *Store) finishSource(ctx context.Context, src sourceRow, rejected []reje
 	if err := fillReport(ctx, tx, fr); err != nil {
 		return err
 	}
+	if src.onDone != nil {
+		if err := src.onDone(ctx, tx, src.id, fr); err != nil {
+			return err
+		}
+	}
 	if fr.Error == "" && fr.Records > 0 && fr.Skipped.total() == fr.Records {
 		fr.Error = "no audit events: " + fr.Skipped.String()
 		if _, err := tx.ExecContext(ctx, `UPDATE _Sources SET Error = ? WHERE SourceId = ?`, fr.Error, src.id); err != nil {
 			return err
 		}
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.keepWALPrivate()
+	return nil
 }
 
 // recount brings the stored counts and time spans of the given files up to

@@ -37,6 +37,10 @@ type Store struct {
 	sandboxErr  error
 
 	triage triageState // analysts' verdicts: where they live, one writer at a time (triage.go)
+
+	pullTables atomic.Bool // the pull journal's tables exist (pull_schema.go)
+	pullMu     sync.Mutex  // one journal write at a time (pull_journal.go)
+	private    bool        // the case file is the owner's alone: keep its .wal so too (pull_private.go)
 }
 
 // Mode says how a case file is opened.
@@ -125,6 +129,7 @@ func OpenMode(path string, mode Mode) (*Store, error) {
 		}
 	}
 	s := &Store{path: path, mode: mode}
+	created := mode == ModeLoad && path != "" && !fileExists(path)
 	dsn := path
 	if mode == ModeReadOnly {
 		dsn += "?access_mode=READ_ONLY"
@@ -142,11 +147,22 @@ func OpenMode(path string, mode Mode) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open in-memory database: %w", err)
 	}
+	if created {
+		// DuckDB has just created the file 0644 (0666 less the umask); audit
+		// logs are evidence about people, so before anything is written in
+		// it, the file becomes the owner's alone.
+		if err := os.Chmod(path, 0o600); err != nil {
+			connector.Close()
+			return nil, wrap(err)
+		}
+	}
 	s.db = sql.OpenDB(connector)
 	if err := s.setUp(context.Background()); err != nil {
 		s.db.Close()
 		return nil, wrap(err)
 	}
+	s.private = path != "" && mode != ModeReadOnly && privateFile(path)
+	s.keepWALPrivate()
 	return s, nil
 }
 
@@ -222,17 +238,35 @@ type Summary struct {
 
 // Summary adds up the loaded files' figures, which the load keeps exact, so
 // it costs nothing however many events there are.
+//
+// From and To span the loaded files' events and the loaded chunks of pulls:
+// a pull covers its chunks' intervals whatever events they held (an invites
+// pull's events span only first to last invite), and its last covered
+// instant is never later than its CreatedAt-Settle (pull_coverage.go).
 func (s *Store) Summary(ctx context.Context) (Summary, error) {
 	var sum Summary
+	pulls, err := s.hasPullTables(ctx, false)
+	if err != nil {
+		return sum, err
+	}
+	span := `min(MinTime), max(MaxTime)`
+	if pulls {
+		// A chunk's events count through its interval instead.
+		notPulled := ` FILTER (WHERE SourceId NOT IN (SELECT SourceId FROM _PullChunks WHERE State = 'loaded' AND SourceId IS NOT NULL))`
+		span = `min(MinTime)` + notPulled + `, max(MaxTime)` + notPulled
+	}
 	var events sql.NullInt64
 	var from, to sql.NullTime
-	err := s.db.QueryRowContext(ctx, `SELECT count(*), sum(Loaded), min(MinTime), max(MaxTime) FROM _Sources WHERE Done AND Loaded > 0`).
+	err = s.db.QueryRowContext(ctx, `SELECT count(*), sum(Loaded), `+span+` FROM _Sources WHERE Done AND Loaded > 0`).
 		Scan(&sum.Files, &events, &from, &to)
 	sum.Events = events.Int64
 	if from.Valid {
 		sum.From, sum.To = from.Time.UTC(), to.Time.UTC()
 	}
-	return sum, err
+	if err != nil || !pulls {
+		return sum, err
+	}
+	return s.addPulledSpan(ctx, sum)
 }
 
 // EventCount is the number of events in AuditLogs.
@@ -294,6 +328,7 @@ func (s *Store) initSchema(ctx context.Context, conn *sql.Conn) error {
 				return fmt.Errorf("create schema: %w", err)
 			}
 		}
+		s.pullTables.Store(true)
 		return nil
 	default:
 		return err
@@ -322,6 +357,13 @@ func (s *Store) initSchema(ctx context.Context, conn *sql.Conn) error {
 		if _, err := conn.ExecContext(ctx, auditLogsViewSQL(false)); err != nil {
 			return fmt.Errorf("define AuditLogs: %w", err)
 		}
+		// Files made before pulls existed gain the journal's tables.
+		for _, stmt := range pullTableStatements() {
+			if _, err := conn.ExecContext(ctx, stmt); err != nil {
+				return fmt.Errorf("create the pull journal: %w", err)
+			}
+		}
+		s.pullTables.Store(true)
 	}
 	return nil
 }
@@ -387,7 +429,7 @@ func schemaStatements() []string {
 		}
 		cols = append(cols, quoteIdent(c.Name)+" "+storedType)
 	}
-	return []string{
+	return append([]string{
 		`CREATE TABLE IF NOT EXISTS _Meta (Key VARCHAR PRIMARY KEY, Value VARCHAR)`,
 		// Append-only: rows are never deleted, so rowid - FirstRow + 1 stays each
 		// row's record number in its file without storing (or updating) it.
@@ -426,7 +468,7 @@ func schemaStatements() []string {
 		conflictsTable,
 		auditLogsViewSQL(false),
 		`INSERT INTO _Meta VALUES ('schema', '` + schemaVersion + `')`,
-	}
+	}, pullTableStatements()...)
 }
 
 // conflictsTable holds, for each kept record that shares its Id with
