@@ -691,3 +691,36 @@ func TestPullLAHistogramHalved(t *testing.T) {
 		t.Errorf("%d histogram pieces, want at least 4", pieces)
 	}
 }
+
+// The same pull into a real case file (*store.Store): every event once in
+// AuditLogs, through splits of answers the service cut; a second run asks
+// nothing.
+func TestPullLAIntoCaseFile(t *testing.T) {
+	r := newPullRig(t)
+	st, err := store.Open(filepath.Join(t.TempDir(), "case.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p := store.Pull{Source: "la", Target: fakeWorkspace, Cloud: "public", Scope: "invites", From: fakeFrom, To: fakeTo}
+	opt := PullOptions{ChunkRows: 1000, Now: r.clock.Now, Sleep: r.clock.Sleep, SpoolDir: r.dir}
+	sum, err := PullLA(context.Background(), st, r.c, p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := len(r.f.inside(fakeFrom, fakeTo, ScopeInvites))
+	var n, ids int
+	if err := st.DB().QueryRow(`SELECT count(*), count(DISTINCT Id) FROM AuditLogs`).Scan(&n, &ids); err != nil {
+		t.Fatal(err)
+	}
+	if n != want || ids != want || int(sum.Events) != want || !sum.Pull.Complete || sum.Splits == 0 {
+		t.Errorf("%d rows, %d ids, summary %d events, complete %v, %d splits; want %d", n, ids, sum.Events, sum.Pull.Complete, sum.Splits, want)
+	}
+	before := len(r.f.log())
+	if sum, err = PullLA(context.Background(), st, r.c, p, opt); err != nil || !sum.Pull.Complete {
+		t.Fatalf("second run: %v", err)
+	}
+	if len(r.f.log()) != before {
+		t.Error("a complete pull asked the workspace again")
+	}
+}
