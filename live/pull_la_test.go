@@ -724,3 +724,34 @@ func TestPullLAIntoCaseFile(t *testing.T) {
 		t.Error("a complete pull asked the workspace again")
 	}
 }
+
+// Refresh into a real case file: the late row lands once, as a pull of
+// the provisional span.
+func TestPullLARefreshCaseFile(t *testing.T) {
+	r := newPullRig(t)
+	r.clock.now = fakeTo.Add(10 * time.Minute)
+	st, err := store.Open(filepath.Join(t.TempDir(), "case.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p := store.Pull{Source: "la", Target: fakeWorkspace, Cloud: "public", Scope: "invites", From: fakeFrom, To: fakeTo}
+	opt := PullOptions{ChunkRows: 5, Now: r.clock.Now, Sleep: r.clock.Sleep, SpoolDir: r.dir}
+	sum, err := PullLA(context.Background(), st, r.c, p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.f.mu.Lock()
+	r.f.events = append(r.f.events, fakeEvent{id: "late-1", at: fakeTo.Add(-time.Minute), op: "Invite external user", ingested: sum.Pull.CreatedAt.Add(time.Minute)})
+	r.f.mu.Unlock()
+	r.clock.now = r.clock.now.Add(time.Hour)
+	opt.Refresh = true
+	if sum, err = PullLA(context.Background(), st, r.c, p, opt); err != nil || !sum.Pull.Complete || sum.Events != 1 {
+		t.Fatalf("refresh: %v, %+v", err, sum)
+	}
+	var n, ids int
+	st.DB().QueryRow(`SELECT count(*), count(DISTINCT Id) FROM AuditLogs`).Scan(&n, &ids)
+	if want := len(r.f.inside(fakeFrom, fakeTo, ScopeInvites)); n != want || ids != want {
+		t.Errorf("%d rows, %d ids, want %d", n, ids, want)
+	}
+}
