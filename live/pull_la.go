@@ -1,0 +1,664 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/guesthunt/guesthunt/data"
+	"github.com/guesthunt/guesthunt/data/store"
+)
+
+// The pull's pace: the service allows 200 queries per 30 s and 5 at once
+// per user, shared with the analyst's own portal queries.
+const (
+	queryInterval    = 500 * time.Millisecond // the pacer: 2 queries/s
+	transportRetries = 5                      // a broken connection is retried this often, with backoff
+	throttleFirst    = 30 * time.Second       // a 429 without Retry-After waits this, doubling
+	throttleMax      = 5 * time.Minute
+	throttleInARow   = 10 // 429s in a row before the pull gives up for now
+	cleanToRaise     = 10 // chunks without a 429 before concurrency goes up again
+)
+
+// laResumeHint ends the error of every pull that stopped before its end.
+const laResumeHint = "re-run the same command to resume"
+
+func (o PullOptions) withDefaults() PullOptions {
+	if o.Concurrency <= 0 {
+		o.Concurrency = 3
+	}
+	if o.ChunkBytes <= 0 {
+		o.ChunkBytes = DefaultChunkBytes
+	}
+	if o.ChunkRows <= 0 {
+		o.ChunkRows = DefaultChunkRows
+	}
+	if o.Wait <= 0 {
+		o.Wait = DefaultWait
+	}
+	o.Wait = min(o.Wait, MaxWait)
+	if o.Settle <= 0 {
+		o.Settle = 30 * time.Minute
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Sleep == nil {
+		o.Sleep = laSleep
+	}
+	if o.SpoolDir == "" {
+		o.SpoolDir = "guesthunt.pulls"
+	}
+	return o
+}
+
+func laSleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// PullLA pulls p.Scope's AuditLogs rows of workspace p.Target over
+// [p.From, p.To) into j. An unfinished pull of the same workspace, cloud,
+// scope and interval is resumed: loaded chunks are skipped, a fetched chunk
+// whose spool file still verifies is loaded from disk, the rest fetched
+// again. Otherwise the workspace is asked for a row count and an hourly
+// histogram, the interval planned into chunks (PlanChunks) and the pull
+// recorded. DryRun stops after planning, having written nothing. A pull
+// that stops early returns Summary.Incomplete and an error ending in
+// "re-run the same command to resume".
+func PullLA(ctx context.Context, j Journal, c *LAClient, p store.Pull, opt PullOptions) (Summary, error) {
+	opt = opt.withDefaults()
+	if j == nil || c == nil {
+		return Summary{}, errors.New("pull: no case file or no Log Analytics client")
+	}
+	p.Source = "la"
+	p.From, p.To = data.ToTick(p.From), data.ToTick(p.To)
+	if p.Scope == "" {
+		p.Scope = string(ScopeInvites)
+	}
+	if p.Cloud == "" {
+		p.Cloud = c.cloud.Name
+	}
+	if !p.From.Before(p.To) {
+		return Summary{}, fmt.Errorf("pull: the interval [%s, %s) is empty", p.From.Format(data.TimeLayout), p.To.Format(data.TimeLayout))
+	}
+	if _, err := ScopePredicate(Scope(p.Scope)); err != nil {
+		return Summary{}, fmt.Errorf("pull: %w", err)
+	}
+	if _, err := CheckTarget(p.Target); err != nil {
+		return Summary{}, fmt.Errorf("pull: %w", err)
+	}
+	r := &laRun{j: j, c: c, opt: opt, pull: p}
+	if !opt.DryRun {
+		found, ok, err := j.FindPull(ctx, p)
+		if err != nil {
+			return Summary{}, fmt.Errorf("pull: looking for an earlier pull in the case file: %w", err)
+		}
+		if ok && found.Complete && opt.Refresh {
+			return r.refresh(ctx, found)
+		}
+		if ok {
+			r.use(found)
+			if found.Complete {
+				return r.alreadyComplete(ctx)
+			}
+			r.progress("resuming pull %d", found.ID)
+			return r.fetchAll(ctx)
+		}
+	}
+	chunks, err := r.plan(ctx)
+	if err != nil {
+		return r.sum, err
+	}
+	r.sum.Plan, r.sum.Chunks = chunks, len(chunks)
+	if opt.DryRun {
+		r.sum.Pull = p
+		return r.sum, nil
+	}
+	if p.QueryText, err = ChunkKQL(Scope(p.Scope), Interval{p.From, p.To}); err != nil {
+		return r.sum, err
+	}
+	p.CreatedAt, p.Settle = opt.Now().UTC(), opt.Settle
+	settled := p.CreatedAt.Add(-p.Settle)
+	for i := range chunks {
+		chunks[i].Provisional = chunks[i].To.After(settled)
+	}
+	created, err := j.CreatePull(ctx, p, chunks)
+	if err != nil {
+		return r.sum, fmt.Errorf("pull: recording the plan in the case file: %w", err)
+	}
+	r.use(created)
+	return r.fetchAll(ctx)
+}
+
+// use makes pull the run's: its chunks are asked with the query it
+// recorded, rebound to each chunk's bounds, so a resumed pull (or refresh)
+// sends what it recorded.
+func (r *laRun) use(pull store.Pull) {
+	r.pull, r.sum.Pull = pull, pull
+	whole, rec, scope := Interval{pull.From, pull.To}, pull.QueryText, Scope(pull.Scope)
+	r.kqlFor = func(iv Interval) (string, error) {
+		if q, ok := RebindKQL(rec, whole, iv); ok {
+			return q, nil
+		}
+		return ChunkKQL(scope, iv)
+	}
+}
+
+// laRun is one run of a pull: its journal, client, options and tally.
+type laRun struct {
+	j      Journal
+	c      *LAClient
+	opt    PullOptions
+	pull   store.Pull
+	kqlFor func(Interval) (string, error)
+	sum    Summary
+
+	started    time.Time
+	loadedHere int // chunks loaded by this run, for the ETA
+	throttled  time.Time
+}
+
+// progress reports a note with the tally so far.
+func (r *laRun) progress(format string, args ...any) {
+	if r.opt.Progress == nil {
+		return
+	}
+	var eta time.Duration
+	if r.loadedHere > 0 && r.sum.Chunks > r.sum.Loaded {
+		per := r.opt.Now().Sub(r.started) / time.Duration(r.loadedHere)
+		eta = per * time.Duration(r.sum.Chunks-r.sum.Loaded)
+	}
+	r.opt.Progress(Progress{Chunk: r.sum.Loaded, Of: r.sum.Chunks, Rows: r.sum.Rows, Bytes: r.sum.Bytes,
+		ThrottledUntil: r.throttled, ETA: eta, Note: fmt.Sprintf(format, args...)})
+}
+
+// alreadyComplete reports a complete pull without asking anything.
+func (r *laRun) alreadyComplete(ctx context.Context) (Summary, error) {
+	chunks, err := r.j.PullChunks(ctx, r.pull.ID)
+	if err != nil {
+		return r.sum, fmt.Errorf("pull %d: reading its chunks: %w", r.pull.ID, err)
+	}
+	r.sum.Plan, r.sum.Chunks = chunks, len(chunks)
+	for _, ch := range chunks {
+		r.sum.Loaded++
+		r.sum.Rows += ch.Rows
+		r.sum.Bytes += ch.Bytes
+	}
+	r.progress("pull %d is already complete (pull --refresh asks for late rows)", r.pull.ID)
+	return r.sum, nil
+}
+
+// incomplete ends a run that stopped early.
+func (r *laRun) incomplete(reason string, cause error) (Summary, error) {
+	r.sum.Incomplete, r.sum.IncompleteAt = true, reason
+	r.progress("stopped: %s", reason)
+	msg := fmt.Sprintf("pull %d stopped with %d of %d chunks loaded", r.pull.ID, r.sum.Loaded, r.sum.Chunks)
+	var perm interface{ Permanent() bool }
+	if errors.As(cause, &perm) && perm.Permanent() {
+		return r.sum, fmt.Errorf("%s: %w; once that is fixed, %s", msg, cause, laResumeHint)
+	}
+	if cause != nil {
+		return r.sum, fmt.Errorf("%s: %w; %s", msg, cause, laResumeHint)
+	}
+	return r.sum, fmt.Errorf("%s: %s; %s", msg, reason, laResumeHint)
+}
+
+// plan asks for the row count and the histogram and cuts the chunks. An
+// hour over budget is asked again by the minute.
+func (r *laRun) plan(ctx context.Context) ([]store.PullChunk, error) {
+	iv := Interval{r.pull.From, r.pull.To}
+	scope := Scope(r.pull.Scope)
+	kql, err := PreflightKQL(iv)
+	if err != nil {
+		return nil, err
+	}
+	pre, err := r.ask(ctx, kql, iv)
+	if err != nil {
+		return nil, fmt.Errorf("pull: the first query (a row count) failed, nothing was recorded: %w", err)
+	}
+	if n := cellInt(pre, 0, "n"); n == 0 {
+		r.progress("the workspace holds no AuditLogs rows in [%s, %s)", iv.From.Format(data.TimeLayout), iv.To.Format(data.TimeLayout))
+	}
+	budget := Budget{Rows: r.opt.ChunkRows, Bytes: r.opt.ChunkBytes}
+	bins, err := r.histogram(ctx, scope, iv, time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	var fine []Bin
+	for _, b := range bins {
+		if budget.fits(b.Rows, b.Bytes) {
+			fine = append(fine, b)
+			continue
+		}
+		hour := Interval{maxTime(b.Start, iv.From), minTime(b.Start.Add(b.Width), iv.To)}
+		if !hour.From.Before(hour.To) {
+			fine = append(fine, b)
+			continue
+		}
+		minutes, err := r.histogram(ctx, scope, hour, time.Minute)
+		if err != nil {
+			return nil, err
+		}
+		fine = append(fine, minutes...)
+	}
+	chunks, over := PlanChunks(iv, fine, budget)
+	for _, i := range over {
+		r.progress("chunk %d [%s, %s) holds about %d rows, %d bytes in one minute: over the budget, it will be split if the service refuses it",
+			i+1, chunks[i].From.Format(data.TimeLayout), chunks[i].To.Format(data.TimeLayout), chunks[i].PlannedRows, chunks[i].PlannedBytes)
+	}
+	return chunks, nil
+}
+
+// histogram asks for a scope's rows and estimated bytes per bin.
+func (r *laRun) histogram(ctx context.Context, s Scope, iv Interval, width time.Duration) ([]Bin, error) {
+	kql, err := HistogramKQL(s, iv, width)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.ask(ctx, kql, iv)
+	var qe *QueryError
+	if errors.As(err, &qe) && qe.Kind == KindTimeout && ctx.Err() == nil {
+		// Too slow over the whole span (90 days of "all"): halves, at a bin edge.
+		if mid := iv.From.Add(iv.To.Sub(iv.From) / 2).Truncate(width); mid.After(iv.From) && mid.Before(iv.To) {
+			r.progress("the histogram over [%s, %s) ran out of time; asking for it in halves", iv.From.Format(data.TimeLayout), iv.To.Format(data.TimeLayout))
+			a, err := r.histogram(ctx, s, Interval{iv.From, mid}, width)
+			if err != nil {
+				return nil, err
+			}
+			b, err := r.histogram(ctx, s, Interval{mid, iv.To}, width)
+			return append(a, b...), err
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pull: the histogram query failed, nothing was recorded: %w", err)
+	}
+	bins := make([]Bin, 0, len(res.Rows))
+	for i := range res.Rows {
+		at, ok := cellTime(res, i, "TimeGenerated")
+		if !ok {
+			return nil, fmt.Errorf("pull: histogram row %d has no readable TimeGenerated", i+1)
+		}
+		bins = append(bins, Bin{Start: at, Width: width, Rows: cellInt(res, i, "n"), Bytes: cellInt(res, i, "sz")})
+	}
+	return bins, nil
+}
+
+// ask runs one small query (count, histogram) to its end: a broken
+// connection is retried, a 429 waited out; anything else is returned.
+func (r *laRun) ask(ctx context.Context, kql string, iv Interval) (LAResponse, error) {
+	backoff, throttles, tries := throttleFirst, 0, 0
+	for {
+		res, err := r.c.pullQuery(ctx, r.pull.Target, kql, iv, r.opt.Wait)
+		var qe *QueryError
+		switch {
+		case err == nil:
+			return res, nil
+		case ctx.Err() != nil || !errors.As(err, &qe):
+			return res, err
+		case qe.Kind == KindThrottled && throttles < throttleInARow:
+			throttles++
+			r.sum.Throttled++
+			d := qe.RetryAfter
+			if d <= 0 {
+				d, backoff = backoff, min(2*backoff, throttleMax)
+			}
+			r.throttled = r.opt.Now().Add(d)
+			r.progress("throttled: waiting %s", d)
+			if err := r.opt.Sleep(ctx, d); err != nil {
+				return res, err
+			}
+		case (qe.Kind == KindTransport || qe.Kind == KindEmpty) && tries < transportRetries:
+			if err := r.opt.Sleep(ctx, time.Second<<tries); err != nil {
+				return res, err
+			}
+			tries++
+		default:
+			return res, err
+		}
+	}
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// fetched is what a worker brings back for one chunk.
+type fetched struct {
+	chunk      store.PullChunk
+	path, sha  string
+	rows, size int64
+	err        error    // the last attempt's, classified (*QueryError) where it came from the service
+	retried    []string // earlier attempts' failures (broken connections)
+}
+
+// fetchAll loads every chunk of r.pull not yet loaded: at most Concurrency
+// queries in flight, paced, throttled and split as the service answers.
+// Journal calls happen here only, one at a time; workers query and spool.
+func (r *laRun) fetchAll(ctx context.Context) (Summary, error) {
+	id := r.pull.ID
+	chunks, err := r.j.PullChunks(ctx, id)
+	if err != nil {
+		return r.incomplete("the case file's plan could not be read", err)
+	}
+	r.started = r.opt.Now()
+	r.sum.Chunks = len(chunks)
+	var queue []store.PullChunk
+	for _, ch := range chunks {
+		switch {
+		case ch.State == store.ChunkLoaded:
+			r.count(ch.Rows, ch.Bytes, 0)
+		case ch.State == store.ChunkFetched && VerifySpool(ch.RawPath, ch.Sha256):
+			fr, err := r.j.LoadChunk(ctx, id, ch.Seq)
+			if err != nil {
+				if ctx.Err() != nil {
+					return r.incomplete("interrupted", ctx.Err())
+				}
+				r.progress("chunk %d: its spooled response did not load (%v); fetching it again", ch.Seq, err)
+				queue = append(queue, ch)
+				continue
+			}
+			r.count(ch.Rows, ch.Bytes, fr.Loaded)
+			r.progress("chunk %d loaded from its spool file", ch.Seq)
+		default:
+			queue = append(queue, ch)
+		}
+	}
+
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make(chan fetched)
+	limit, inflight, clean := r.opt.Concurrency, 0, 0
+	backoff, inARow := throttleFirst, 0
+	partials := map[int64]int{}
+	var pausedUntil, nextSlot time.Time
+	var stop error
+	stopReason := ""
+	halt := func(reason string, err error) {
+		if stop == nil {
+			stop, stopReason = err, reason
+			cancel() // 400/401/403 and their like end the pull at once
+		}
+	}
+	for {
+		for stop == nil && ctx.Err() == nil && inflight < limit && len(queue) > 0 {
+			now := r.opt.Now()
+			if now.Before(pausedUntil) {
+				break
+			}
+			if now.Before(nextSlot) {
+				if r.opt.Sleep(ctx, nextSlot.Sub(now)) != nil {
+					break
+				}
+				now = r.opt.Now()
+			}
+			nextSlot = now.Add(queryInterval)
+			ch := queue[0]
+			queue = queue[1:]
+			inflight++
+			go func() { results <- r.fetch(wctx, ch) }()
+		}
+		if inflight == 0 {
+			if stop != nil || ctx.Err() != nil || len(queue) == 0 {
+				break
+			}
+			r.opt.Sleep(ctx, pausedUntil.Sub(r.opt.Now())) // every worker is paused; ctx is checked above
+			continue
+		}
+		res := <-results
+		inflight--
+		if stop != nil || ctx.Err() != nil {
+			continue // what comes back after the end is dropped; its chunk is fetched again next time
+		}
+		for _, text := range res.retried {
+			if err := r.j.NoteAttempt(ctx, id, res.chunk.Seq, text); err != nil {
+				halt("the case file refused a note", err)
+			}
+		}
+		if res.err == nil {
+			if err := r.land(ctx, res); err != nil {
+				halt(fmt.Sprintf("chunk %d could not be loaded", res.chunk.Seq), err)
+				continue
+			}
+			inARow, backoff = 0, throttleFirst
+			if clean++; clean >= cleanToRaise && limit < r.opt.Concurrency {
+				limit, clean = limit+1, 0
+			}
+			continue
+		}
+		ch := res.chunk
+		if err := r.j.NoteAttempt(ctx, id, ch.Seq, res.err.Error()); err != nil {
+			halt("the case file refused a note", err)
+			continue
+		}
+		var qe *QueryError
+		if !errors.As(res.err, &qe) {
+			halt(fmt.Sprintf("chunk %d failed", ch.Seq), res.err)
+			continue
+		}
+		switch qe.Kind {
+		case KindThrottled:
+			r.sum.Throttled++
+			if inARow++; inARow > throttleInARow {
+				halt(fmt.Sprintf("throttled %d times in a row", inARow), qe)
+				continue
+			}
+			d := qe.RetryAfter
+			if d <= 0 {
+				d, backoff = backoff, min(2*backoff, throttleMax)
+			}
+			pausedUntil = maxTime(pausedUntil, r.opt.Now().Add(d))
+			r.throttled = pausedUntil
+			limit, clean = max(1, limit-1), 0
+			queue = append([]store.PullChunk{ch}, queue...)
+			r.progress("throttled: every query waits %s; at most %d at once now", d, limit)
+		case KindPartial:
+			if partials[ch.Seq]++; partials[ch.Seq] == 1 {
+				queue = append([]store.PullChunk{ch}, queue...)
+				r.progress("chunk %d answered in part (%s); asking again", ch.Seq, qe.Message)
+				continue
+			}
+			fallthrough
+		case KindTimeout, KindTooLarge:
+			parts, err := r.split(ctx, ch, qe)
+			if err != nil {
+				halt(fmt.Sprintf("chunk %d could not be split", ch.Seq), err)
+				continue
+			}
+			queue = append(parts, queue...)
+		case KindTransport, KindEmpty:
+			halt(fmt.Sprintf("chunk %d failed %d times", ch.Seq, len(res.retried)+1), qe)
+		default: // permission, bad query, sign-in, configuration, no content
+			halt(qe.Kind.String(), qe)
+		}
+	}
+	switch {
+	case stop != nil:
+		return r.incomplete(stopReason, stop)
+	case ctx.Err() != nil:
+		return r.incomplete("interrupted", ctx.Err())
+	}
+	return r.finish(ctx)
+}
+
+// count adds a loaded chunk to the tally.
+func (r *laRun) count(rows, bytes, events int64) {
+	r.sum.Loaded++
+	r.sum.Rows += rows
+	r.sum.Bytes += bytes
+	r.sum.Events += events
+}
+
+// land records a fetched chunk's spool file and loads it.
+func (r *laRun) land(ctx context.Context, res fetched) error {
+	id, seq := r.pull.ID, res.chunk.Seq
+	if err := r.j.MarkFetched(ctx, id, seq, res.path, res.sha, res.rows, res.size); err != nil {
+		return err
+	}
+	fr, err := r.j.LoadChunk(ctx, id, seq)
+	if err != nil {
+		return err
+	}
+	r.loadedHere++
+	r.count(res.rows, res.size, fr.Loaded)
+	r.progress("chunk %d: %d rows", seq, res.rows)
+	return nil
+}
+
+// split replaces a chunk the service would not answer whole by its halves.
+func (r *laRun) split(ctx context.Context, ch store.PullChunk, why *QueryError) ([]store.PullChunk, error) {
+	halves, err := Bisect(ch)
+	if err != nil {
+		return nil, fmt.Errorf("[%s, %s): %w; the service said: %v", ch.From.Format(data.TimeLayout), ch.To.Format(data.TimeLayout), err, why)
+	}
+	parts, err := r.j.SplitChunk(ctx, r.pull.ID, ch.Seq, halves)
+	if err != nil {
+		return nil, err
+	}
+	r.sum.Splits++
+	r.sum.Chunks += len(parts) - 1
+	r.progress("chunk %d split at %s: %s", ch.Seq, halves[1].From.Format(data.TimeLayout), why.Kind)
+	return parts, nil
+}
+
+// fetch asks for one chunk and spools the answer; a broken connection is
+// tried again with backoff. A partial answer is never spooled.
+func (r *laRun) fetch(ctx context.Context, ch store.PullChunk) fetched {
+	out := fetched{chunk: ch}
+	iv := Interval{ch.From, ch.To}
+	kql, err := r.kqlFor(iv)
+	if err != nil {
+		out.err = err
+		return out
+	}
+	for try := 0; ; try++ {
+		res, err := r.c.pullQuery(ctx, r.pull.Target, kql, iv, r.opt.Wait)
+		if err == nil && len(res.Raw) == 0 {
+			err = &QueryError{Kind: KindEmpty, Target: r.pull.Target, Status: 200}
+		}
+		var qe *QueryError
+		if err != nil && ctx.Err() == nil && errors.As(err, &qe) && (qe.Kind == KindTransport || qe.Kind == KindEmpty) && try < transportRetries {
+			out.retried = append(out.retried, err.Error())
+			if r.opt.Sleep(ctx, time.Second<<try) != nil {
+				out.err = ctx.Err()
+				return out
+			}
+			continue
+		}
+		if err != nil {
+			out.err = err
+			return out
+		}
+		name := fmt.Sprintf("%d-%d.json.gz", r.pull.ID, ch.Seq)
+		out.path, out.sha, _, err = WriteSpool(r.opt.SpoolDir, name, func(w io.Writer) error {
+			_, err := w.Write(res.Raw)
+			return err
+		})
+		if err != nil {
+			out.err = fmt.Errorf("writing the response to %s: %w", r.opt.SpoolDir, err)
+			return out
+		}
+		out.rows, out.size = int64(len(res.Rows)), int64(len(res.Raw))
+		return out
+	}
+}
+
+// finish marks the pull complete and checks the rows against the plan.
+func (r *laRun) finish(ctx context.Context) (Summary, error) {
+	chunks, err := r.j.PullChunks(ctx, r.pull.ID)
+	if err != nil {
+		return r.incomplete("the case file's plan could not be read", err)
+	}
+	var planned, rows int64
+	for _, ch := range chunks {
+		planned += ch.PlannedRows
+		rows += ch.Rows
+	}
+	if err := r.j.FinishPull(ctx, r.pull.ID); err != nil {
+		return r.incomplete("the pull could not be marked complete", err)
+	}
+	r.pull.Complete = true
+	r.sum.Pull, r.sum.Plan, r.sum.Chunks = r.pull, chunks, len(chunks)
+	if rows < planned {
+		r.progress("%d rows fetched, %d counted when planning: rows left the workspace meanwhile (the retention edge moved?)", rows, planned)
+	} else {
+		r.progress("complete: %d chunks, %d rows", len(chunks), rows)
+	}
+	return r.sum, nil
+}
+
+// refreshLookback is how far before a pull's creation a refresh asks for
+// arrivals: clocks and ingestion are not exact.
+const refreshLookback = 5 * time.Minute
+
+// refresh asks a complete pull's provisional chunks (those ending after its
+// CreatedAt-Settle, a suffix of the plan) again, for rows that arrived
+// since its CreatedAt-5m (ingestion_time()). The Journal keeps it as a
+// pull of its own over those chunks, with the refresh query recorded, so
+// an interrupted refresh resumes like any pull; loading dedups by Id, so
+// rows asked twice land once.
+func (r *laRun) refresh(ctx context.Context, done store.Pull) (Summary, error) {
+	r.use(done)
+	chunks, err := r.j.PullChunks(ctx, done.ID)
+	if err != nil {
+		return r.sum, fmt.Errorf("pull %d: reading its chunks: %w", done.ID, err)
+	}
+	first := -1
+	for i, ch := range chunks {
+		if ch.Provisional && first < 0 {
+			first = i
+		}
+	}
+	if first < 0 {
+		return r.alreadyComplete(ctx)
+	}
+	rp := done
+	rp.ID, rp.Complete = 0, false
+	rp.From = chunks[first].From
+	since := done.CreatedAt.Add(-refreshLookback)
+	if found, ok, err := r.j.FindPull(ctx, rp); err != nil {
+		return r.sum, fmt.Errorf("pull: looking for an earlier refresh in the case file: %w", err)
+	} else if ok && !found.Complete && found.ID != done.ID {
+		r.use(found)
+		r.progress("resuming refresh pull %d", found.ID)
+		return r.fetchAll(ctx)
+	}
+	iv := Interval{rp.From, rp.To}
+	if rp.QueryText, err = RefreshKQL(Scope(rp.Scope), iv, since); err != nil {
+		return r.sum, err
+	}
+	rp.CreatedAt = r.opt.Now().UTC()
+	settled := rp.CreatedAt.Add(-rp.Settle)
+	parts := make([]store.PullChunk, 0, len(chunks)-first)
+	for _, ch := range chunks[first:] {
+		parts = append(parts, store.PullChunk{From: ch.From, To: ch.To, State: store.ChunkPlanned, Provisional: ch.To.After(settled)})
+	}
+	created, err := r.j.CreatePull(ctx, rp, parts)
+	if err != nil {
+		return r.sum, fmt.Errorf("pull: recording the refresh in the case file: %w", err)
+	}
+	r.use(created)
+	r.progress("refresh pull %d: asking %d provisional chunks for rows that arrived after %s", created.ID, len(parts), since.Format(time.RFC3339))
+	return r.fetchAll(ctx)
+}
