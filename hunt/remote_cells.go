@@ -106,9 +106,12 @@ func remoteDynamic(cell any) (json.RawMessage, error) {
 	if f, ok := cell.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
 		return nil, fmt.Errorf("dynamic: %v is no JSON number", f)
 	}
-	raw, err := marshalDynamic(cell)
-	if err != nil {
-		return nil, err
+	raw, ok := cell.(json.RawMessage) // the exact text, as the live client hands it over
+	if !ok {
+		var err error
+		if raw, err = marshalDynamic(cell); err != nil {
+			return nil, err
+		}
 	}
 	rec, err := formats.RecordFromLA(map[string]json.RawMessage{"TimeGenerated": loaderTime, "InitiatedBy": raw})
 	if err != nil { // cannot happen: the time is fixed

@@ -291,3 +291,17 @@ func TestFieldPointersMatchValues(t *testing.T) {
 		}
 	}
 }
+
+// The live client hands dynamic objects over as their exact text
+// (json.RawMessage): kept byte for byte, key order and spacing included, as
+// a hand export's loader keeps them.
+func TestRemoteDynamicRawKeptVerbatim(t *testing.T) {
+	raw := json.RawMessage(`{"user":{"userPrincipalName":"a@c.com", "id":"u1"}}`)
+	got, err := remoteDynamic(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(raw) {
+		t.Errorf("got %s, want %s", got, raw)
+	}
+}

@@ -241,7 +241,14 @@ type laKusto struct {
 // for statistics, which stay in Raw for the record.
 func (k laKusto) Query(ctx context.Context, query string, envelope [2]time.Time) (hunt.RemoteTable, error) {
 	r, err := k.c.query(ctx, k.target, query, azlogs.NewTimeInterval(envelope[0].UTC(), envelope[1].UTC()), MaxWait, queryOpts{stats: true})
-	return hunt.RemoteTable{Columns: r.Columns, Types: r.Types, Rows: r.Rows, Raw: r.Raw}, err
+	if err != nil {
+		return hunt.RemoteTable{Columns: r.Columns, Types: r.Types, Rows: r.Rows, Raw: r.Raw}, err
+	}
+	rows, err := exactRows(r.Raw, r.Columns, r.Types)
+	if err != nil {
+		return hunt.RemoteTable{}, err
+	}
+	return hunt.RemoteTable{Columns: r.Columns, Types: r.Types, Rows: rows, Raw: r.Raw}, nil
 }
 
 // tokenCred marks the credential's failures, so that "could not sign in"

@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -165,11 +166,16 @@ func TestKustoAdapter(t *testing.T) {
 	if string(got.Raw) != body || strings.Join(got.Columns, ",") != "TimeGenerated,n,d" || strings.Join(got.Types, ",") != "datetime,long,dynamic" {
 		t.Errorf("table %+v", got)
 	}
-	if len(got.Rows) != 2 || got.Rows[0][1] != "5" || got.Rows[1][1] != float64(6) {
+	// Numbers stay exact (json.Number) and a dynamic object keeps its text,
+	// so push-down rows equal what the loaders store.
+	if len(got.Rows) != 2 || got.Rows[0][1] != "5" || got.Rows[1][1] != json.Number("6") {
 		t.Errorf("rows %#v", got.Rows)
 	}
-	if _, ok := got.Rows[0][2].(map[string]any); !ok {
-		t.Errorf("dynamic object decoded as %T", got.Rows[0][2])
+	if raw, ok := got.Rows[0][2].(json.RawMessage); !ok || string(raw) != `{"a":1}` {
+		t.Errorf("dynamic object decoded as %T %v", got.Rows[0][2], got.Rows[0][2])
+	}
+	if got.Rows[1][2] != `{"a":2}` {
+		t.Errorf("dynamic text decoded as %#v", got.Rows[1][2])
 	}
 	if r := f.log()[0]; r.Timespan != "2026-10-17T00:00:00Z/2026-10-18T00:00:00Z" || r.Prefer != "include-statistics=true,wait=600" {
 		t.Errorf("push-down request: %+v", r)

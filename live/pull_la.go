@@ -601,7 +601,9 @@ func (r *laRun) finish(ctx context.Context) (Summary, error) {
 	r.pull.Complete = true
 	r.sum.Pull, r.sum.Plan, r.sum.Chunks = r.pull, chunks, len(chunks)
 	if rows < planned {
-		r.progress("%d rows fetched, %d counted when planning: rows left the workspace meanwhile (the retention edge moved?)", rows, planned)
+		note := fmt.Sprintf("%d rows fetched, %d counted when planning: rows left the workspace meanwhile (the retention edge moved?)", rows, planned)
+		r.sum.Notes = append(r.sum.Notes, note)
+		r.progress("%s", note)
 	} else {
 		r.progress("complete: %d chunks, %d rows", len(chunks), rows)
 	}

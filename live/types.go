@@ -86,4 +86,7 @@ type Summary struct {
 	Plan         []store.PullChunk
 	Incomplete   bool   // some chunk is not loaded: run the same command again to resume
 	IncompleteAt string // why, in words
+	// Notes are what the analyst should know about the result although the
+	// pull succeeded (fewer rows than planned: the retention edge moved).
+	Notes []string
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/hunt"
+	"github.com/guesthunt/guesthunt/live"
 	"github.com/spf13/cobra"
 )
 
@@ -15,10 +16,24 @@ type huntFlags struct {
 	format                 string
 }
 
-// newHuntCommand is hunt; its --workspace flags (cmd_hunt_remote.go) get
-// the live source's opener here (nil until it is wired).
-func newHuntCommand(io streams) *cobra.Command {
-	return newHuntCommandKusto(io, nil)
+// newHuntCommand is hunt; its --workspace flags (cmd_hunt_remote.go) run
+// the rule in a Log Analytics workspace, signed in as --auth says.
+func newHuntCommand(io streams, deps liveDeps) *cobra.Command {
+	lf := &liveFlags{}
+	open := func(ctx context.Context, workspace string) (hunt.Kusto, error) {
+		c, cred, err := deps.session(io, *lf)
+		if err != nil {
+			return nil, err
+		}
+		client, err := live.NewLAClient(cred, c, live.LAClientOptions{Transport: deps.transport})
+		if err != nil {
+			return nil, err
+		}
+		return client.Kusto(workspace), nil
+	}
+	cmd := newHuntCommandKusto(io, open)
+	addLiveFlags(cmd, lf)
+	return cmd
 }
 
 // huntCommand is hunt's usage and flags without its action, so that

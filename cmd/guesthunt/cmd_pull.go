@@ -1,5 +1,3 @@
-//go:build xlive
-
 package main
 
 import (
@@ -336,5 +334,8 @@ func writePullSummary(io streams, s live.Summary, dry bool) {
 		fmt.Fprintf(&b, " · throttled %d times", s.Throttled)
 	}
 	b.WriteString("\n")
+	for _, n := range s.Notes {
+		fmt.Fprintf(&b, "  note: %s\n", n)
+	}
 	fmt.Fprint(io.out, io.safe(b.String()))
 }

@@ -1,5 +1,3 @@
-//go:build xlive
-
 package main
 
 import (

@@ -47,7 +47,8 @@ shows which file that is.`,
 	root.SetOut(io.out)
 	root.SetErr(io.err)
 	root.SetIn(io.in)
-	root.AddCommand(newHuntCommand(io), newLoadCommand(io), newSQLCommand(io), newDemoCommand(io), newKQLCommand(io), newReportCommand(io), newReplayCommand(io), newTrailCommand(io))
+	deps := defaultLiveDeps()
+	root.AddCommand(newHuntCommand(io, deps), newPullCommand(io, deps), newLoadCommand(io), newSQLCommand(io), newDemoCommand(io), newKQLCommand(io), newReportCommand(io), newReplayCommand(io), newTrailCommand(io))
 	root.AddCommand(newGenerateCommand(io), newScoreCommand(io), newTrainCommand(io))
 	root.AddCommand(serveCommands(io)...)
 	return root
