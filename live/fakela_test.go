@@ -27,7 +27,7 @@ import (
 // half-open, as Kusto would. Its limits are small so splitting happens
 // with a few hundred events; override can answer anything instead.
 type fakeLA struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *httptest.Server
 	events []fakeEvent // by time
 
@@ -47,6 +47,7 @@ type fakeEvent struct {
 	at       time.Time
 	op       string
 	ingested time.Time // zero: long before any pull
+	cells    []any     // the row as served; nil: made up from the fields above (row)
 }
 
 // laRequest is what the server saw of one request.
@@ -70,9 +71,13 @@ const fakeWorkspace = "0b5d2f0c-1111-4a2b-8c3d-123456789abc"
 // fakeSpan is the fake workspace's pull interval: one day.
 var fakeFrom, fakeTo = day(17), day(18)
 
-func newFakeLA(t *testing.T) *fakeLA {
+func newFakeLA(t testing.TB) *fakeLA {
+	return newFakeLAWith(t, fakeEvents())
+}
+
+func newFakeLAWith(t testing.TB, events []fakeEvent) *fakeLA {
 	f := &fakeLA{t: t, maxRows: 40, maxBytes: 64 << 10}
-	f.events = fakeEvents()
+	f.events = events
 	f.srv = httptest.NewUnstartedServer(http.HandlerFunc(f.serve))
 	f.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // handshakes cut by a stopping pull are no news
 	f.srv.StartTLS()
@@ -393,6 +398,9 @@ func (f *fakeLA) answerChunk(w http.ResponseWriter, q *laRequest) {
 // service's do: dynamic as JSON text or as an object, long as a number or
 // a string.
 func (f *fakeLA) row(e fakeEvent, i int) []any {
+	if e.cells != nil {
+		return e.cells
+	}
 	ib := `{"user":{"userPrincipalName":"inviter` + strconv.Itoa(i%5) + `@contoso.com","ipAddress":"192.0.2.1","id":"u` + strconv.Itoa(i%5) + `"}}`
 	tr := `[{"id":"g-` + e.id + `","userPrincipalName":"guest_` + e.id + `_example.com#EXT#@contoso.onmicrosoft.com","type":"User","modifiedProperties":[]}]`
 	ad := `[{"key":"invitedUserEmailAddress","value":"guest@example.com"}]`
