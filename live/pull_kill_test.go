@@ -201,4 +201,3 @@ func TestPullKilledThenResumed(t *testing.T) {
 		})
 	}
 }
-

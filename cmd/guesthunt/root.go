@@ -4,7 +4,11 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newRootCommand(io streams) *cobra.Command {
+func newRootCommand(io streams) *cobra.Command { return newRootCommandWith(io, defaultLiveDeps()) }
+
+// newRootCommandWith is the command tree with the live sources' sign-in and
+// transport given (tests: a fake credential and a TLS test server).
+func newRootCommandWith(io streams, deps liveDeps) *cobra.Command {
 	hf := huntFlags{format: "table"}
 	var df dataFlags
 	root := &cobra.Command{
@@ -47,7 +51,6 @@ shows which file that is.`,
 	root.SetOut(io.out)
 	root.SetErr(io.err)
 	root.SetIn(io.in)
-	deps := defaultLiveDeps()
 	root.AddCommand(newHuntCommand(io, deps), newPullCommand(io, deps), newLoadCommand(io), newSQLCommand(io), newDemoCommand(io), newKQLCommand(io), newReportCommand(io), newReplayCommand(io), newTrailCommand(io))
 	root.AddCommand(newGenerateCommand(io), newScoreCommand(io), newTrainCommand(io))
 	root.AddCommand(serveCommands(io)...)
