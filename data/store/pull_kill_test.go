@@ -35,16 +35,16 @@ func TestPullHelperProcess(t *testing.T) {
 	stage := os.Getenv(pullHelperStage)
 	stopAt, _ := strconv.Atoi(os.Getenv(pullHelperChunk))
 	var loading int
-	pullLoadHook = func(got string) {
+	s, err := Open(db)
+	if err != nil {
+		fail(err)
+	}
+	s.pullLoadHook = func(got string) {
 		if got == stage && loading == stopAt {
 			fmt.Println(got)
 			time.Sleep(2 * time.Minute) // the parent kills us here
 			os.Exit(4)
 		}
-	}
-	s, err := Open(db)
-	if err != nil {
-		fail(err)
 	}
 	fmt.Println("open")
 	ctx := context.Background()

@@ -25,11 +25,6 @@ var ErrRefetch = errors.New("fetch the chunk again")
 // already: loading it again would double its events.
 var ErrChunkLoaded = errors.New("the chunk is loaded already")
 
-// pullLoadHook, when set (tests), is called inside a chunk's final load
-// transaction just before it commits ("commit") and once it has committed
-// ("committed"): the points a kill -9 test stops the process at.
-var pullLoadHook func(stage string)
-
 // LoadChunk loads a fetched chunk's spooled response (a gzipped la-api
 // response for Log Analytics, a Graph collection for Graph) through the same
 // machinery as "guesthunt load", and marks the chunk loaded with its source
@@ -85,8 +80,8 @@ func (s *Store) LoadChunk(ctx context.Context, pullID, seq int64) (FileReport, e
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return fmt.Errorf("%s changed while it was loading (split, fetched again or loaded elsewhere)", name)
 		}
-		if pullLoadHook != nil {
-			pullLoadHook("commit")
+		if s.pullLoadHook != nil {
+			s.pullLoadHook("commit")
 		}
 		hooked = true
 		return nil
@@ -114,8 +109,8 @@ func (s *Store) LoadChunk(ctx context.Context, pullID, seq int64) (FileReport, e
 		// The file could not be read at all (loadFile says why in fr.Error).
 		return fr, s.refetch(ctx, c, "the response could not be read: "+fr.Error)
 	}
-	if pullLoadHook != nil {
-		pullLoadHook("committed")
+	if s.pullLoadHook != nil {
+		s.pullLoadHook("committed")
 	}
 	return fr, nil
 }

@@ -40,7 +40,11 @@ type Store struct {
 
 	pullTables atomic.Bool // the pull journal's tables exist (pull_schema.go)
 	pullMu     sync.Mutex  // one journal write at a time (pull_journal.go)
-	private    bool        // the case file is the owner's alone: keep its .wal so too (pull_private.go)
+	// pullLoadHook, when set (tests), is called inside a chunk's final load
+	// transaction just before it commits ("commit") and once it has
+	// committed ("committed"): the points a kill -9 test stops the process at.
+	pullLoadHook func(stage string)
+	private      bool // the case file is the owner's alone: keep its .wal so too (pull_private.go)
 }
 
 // Mode says how a case file is opened.
