@@ -23,9 +23,6 @@ const (
 	cleanToRaise     = 10 // chunks without a 429 before concurrency goes up again
 )
 
-// laResumeHint ends the error of every pull that stopped before its end.
-const laResumeHint = "re-run the same command to resume"
-
 func (o PullOptions) withDefaults() PullOptions {
 	if o.Concurrency <= 0 {
 		o.Concurrency = 3
@@ -47,26 +44,12 @@ func (o PullOptions) withDefaults() PullOptions {
 		o.Now = time.Now
 	}
 	if o.Sleep == nil {
-		o.Sleep = laSleep
+		o.Sleep = sleepCtx
 	}
 	if o.SpoolDir == "" {
 		o.SpoolDir = "guesthunt.pulls"
 	}
 	return o
-}
-
-func laSleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // PullLA pulls p.Scope's AuditLogs rows of workspace p.Target over
@@ -208,12 +191,12 @@ func (r *laRun) incomplete(reason string, cause error) (Summary, error) {
 	msg := fmt.Sprintf("pull %d stopped with %d of %d chunks loaded", r.pull.ID, r.sum.Loaded, r.sum.Chunks)
 	var perm interface{ Permanent() bool }
 	if errors.As(cause, &perm) && perm.Permanent() {
-		return r.sum, fmt.Errorf("%s: %w; once that is fixed, %s", msg, cause, laResumeHint)
+		return r.sum, fmt.Errorf("%s: %w; once that is fixed, %s", msg, cause, resumeHint)
 	}
 	if cause != nil {
-		return r.sum, fmt.Errorf("%s: %w; %s", msg, cause, laResumeHint)
+		return r.sum, fmt.Errorf("%s: %w; %s", msg, cause, resumeHint)
 	}
-	return r.sum, fmt.Errorf("%s: %s; %s", msg, reason, laResumeHint)
+	return r.sum, fmt.Errorf("%s: %s; %s", msg, reason, resumeHint)
 }
 
 // plan asks for the row count and the histogram and cuts the chunks. An

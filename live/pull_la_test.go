@@ -292,7 +292,7 @@ func TestPullLAStops(t *testing.T) {
 				return true
 			}
 			sum, err := r.pull(context.Background(), ScopeInvites, PullOptions{ChunkRows: 20})
-			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasSuffix(err.Error(), laResumeHint) {
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasSuffix(err.Error(), resumeHint) {
 				t.Fatalf("error %v", err)
 			}
 			if !sum.Incomplete || sum.IncompleteAt == "" || sum.Loaded != 0 {
@@ -365,7 +365,7 @@ func TestPullLAResume(t *testing.T) {
 		return nil
 	}
 	sum, err := r.pull(context.Background(), ScopeInvites, PullOptions{ChunkRows: 10, Concurrency: 2})
-	if err == nil || !strings.HasSuffix(err.Error(), laResumeHint) || !sum.Incomplete || !strings.Contains(err.Error(), "disk full") {
+	if err == nil || !strings.HasSuffix(err.Error(), resumeHint) || !sum.Incomplete || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("first run: %v, %+v", err, sum)
 	}
 	r.j.fail = nil
@@ -474,7 +474,7 @@ func TestPullLACanceled(t *testing.T) {
 			cancel()
 		}
 	}})
-	if !errors.Is(err, context.Canceled) || !strings.HasSuffix(err.Error(), laResumeHint) || !sum.Incomplete {
+	if !errors.Is(err, context.Canceled) || !strings.HasSuffix(err.Error(), resumeHint) || !sum.Incomplete {
 		t.Fatalf("%v, %+v", err, sum)
 	}
 	if sum, err = r.pull(context.Background(), ScopeInvites, PullOptions{ChunkRows: 10}); err != nil || !sum.Pull.Complete {
