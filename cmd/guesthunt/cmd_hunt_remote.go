@@ -77,7 +77,7 @@ func runHuntRemote(ctx context.Context, io streams, hf huntFlags, df dataFlags, 
 	}
 	run, err := hunt.RemoteRule(ctx, k, p, hunt.RemoteOptions{WithHistory: rf.withHistory, Now: rf.now})
 	if err != nil {
-		return err
+		return liveError(err)
 	}
 	res := run.Result
 	fmt.Fprintf(io.err, "remote: ran in workspace %s; the query sent is what guesthunt kql --as-of %s --baseline %s --window %s%s prints\n",

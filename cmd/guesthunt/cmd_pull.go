@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -242,23 +241,27 @@ func pullOne(ctx context.Context, io streams, deps liveDeps, lf liveFlags, st *s
 			fmt.Fprintf(io.err, "note: %s\n", n)
 		}
 		sum, err = live.PullGraph(ctx, st, gc, p, opt)
-		return sum, pullError(err)
+		return sum, liveError(err)
 	default:
 		lc, err := live.NewLAClient(cred, c, live.LAClientOptions{Transport: deps.transport})
 		if err != nil {
 			return live.Summary{Pull: p}, err
 		}
 		sum, err = live.PullLA(ctx, st, lc, p, opt)
-		return sum, pullError(err)
+		return sum, liveError(err)
 	}
 }
 
-// pullError makes permission and configuration failures usage errors
-// (exit 2: nothing to resume, someone must grant a role); anything else is
-// exit 1 with the resume hint the live package puts in its text.
-func pullError(err error) error {
+// liveError makes sign-in, permission and configuration failures of a
+// live source usage errors (exit 2: re-running will not help, someone must
+// sign in or grant a role), with the next step in words; anything else is
+// exit 1 (a pull's error carries the resume hint).
+func liveError(err error) error {
 	if err == nil {
 		return nil
+	}
+	if hint := live.SignInHint(err); hint != "" {
+		return usageError{fmt.Errorf("%w; %s", err, hint)}
 	}
 	if live.IsPermanent(err) {
 		return usageError{err}
@@ -298,44 +301,51 @@ func humanBytes(n int64) string {
 }
 
 // writePullSummary says what a pull did, or with --dry-run what it would do.
+// Workspace names and errors are drawn through the sanitizer line by line
+// (a line break is ours, not the data's). A pull that never started (it
+// failed before planning) has nothing to summarise: its error says it all.
 func writePullSummary(io streams, s live.Summary, dry bool) {
 	if isTerminal(io.err) {
 		fmt.Fprint(io.err, "\r\x1b[K")
 	}
 	p := s.Pull
+	if p.ID == 0 && len(s.Plan) == 0 {
+		return
+	}
 	src := "workspace " + p.Target
 	if p.Source == "graph" {
 		src = "Microsoft Graph directoryAudits"
 	}
 	span := fmt.Sprintf("[%s, %s)", hunt.TableTime(p.From), hunt.TableTime(p.To))
-	var b strings.Builder
+	var lines []string
 	if dry {
-		fmt.Fprintf(&b, "plan: %s, scope %s, %s: %d chunks\n", src, p.Scope, span, len(s.Plan))
+		lines = append(lines, fmt.Sprintf("plan: %s, scope %s, %s: %d chunks", src, p.Scope, span, len(s.Plan)))
 		var rows, bytes int64
 		for _, c := range s.Plan {
-			fmt.Fprintf(&b, "  %s  %s  ~%d rows  ~%s\n", hunt.TableTime(c.From), hunt.TableTime(c.To), c.PlannedRows, humanBytes(c.PlannedBytes))
+			lines = append(lines, fmt.Sprintf("  %s  %s  ~%d rows  ~%s", hunt.TableTime(c.From), hunt.TableTime(c.To), c.PlannedRows, humanBytes(c.PlannedBytes)))
 			rows += c.PlannedRows
 			bytes += c.PlannedBytes
 		}
-		fmt.Fprintf(&b, "estimated %d rows, %s; nothing was pulled\n", rows, humanBytes(bytes))
-		fmt.Fprint(io.out, io.safe(b.String()))
-		return
+		lines = append(lines, fmt.Sprintf("estimated %d rows, %s; nothing was pulled", rows, humanBytes(bytes)))
+	} else {
+		state := "complete"
+		if s.Incomplete {
+			state = "INCOMPLETE: " + s.IncompleteAt
+		}
+		lines = append(lines, fmt.Sprintf("pull %d: %s, scope %s, %s: %s", p.ID, src, p.Scope, span, state))
+		line := fmt.Sprintf("  %d of %d chunks loaded · %d rows fetched (%s) · %d new events", s.Loaded, s.Chunks, s.Rows, humanBytes(s.Bytes), s.Events)
+		if s.Splits > 0 {
+			line += fmt.Sprintf(" · %d chunks split", s.Splits)
+		}
+		if s.Throttled > 0 {
+			line += fmt.Sprintf(" · throttled %d times", s.Throttled)
+		}
+		lines = append(lines, line)
+		for _, n := range s.Notes {
+			lines = append(lines, "  note: "+n)
+		}
 	}
-	state := "complete"
-	if s.Incomplete {
-		state = "INCOMPLETE: " + s.IncompleteAt
+	for _, l := range lines {
+		fmt.Fprintln(io.out, io.safe(l))
 	}
-	fmt.Fprintf(&b, "pull %d: %s, scope %s, %s: %s\n", p.ID, src, p.Scope, span, state)
-	fmt.Fprintf(&b, "  %d of %d chunks loaded · %d rows fetched (%s) · %d new events", s.Loaded, s.Chunks, s.Rows, humanBytes(s.Bytes), s.Events)
-	if s.Splits > 0 {
-		fmt.Fprintf(&b, " · %d chunks split", s.Splits)
-	}
-	if s.Throttled > 0 {
-		fmt.Fprintf(&b, " · throttled %d times", s.Throttled)
-	}
-	b.WriteString("\n")
-	for _, n := range s.Notes {
-		fmt.Fprintf(&b, "  note: %s\n", n)
-	}
-	fmt.Fprint(io.out, io.safe(b.String()))
 }

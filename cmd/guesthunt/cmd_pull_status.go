@@ -85,6 +85,10 @@ func writePullStatus(ctx context.Context, io streams, st *store.Store) error {
 	if !sum.From.IsZero() {
 		fmt.Fprintf(&b, "coverage: %s to %s, %d events\n", hunt.TableTime(sum.From), hunt.TableTime(sum.To), sum.Events)
 	}
-	_, err = fmt.Fprint(io.out, io.safe(b.String()))
-	return err
+	for _, line := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+		if _, err := fmt.Fprintln(io.out, io.safe(line)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

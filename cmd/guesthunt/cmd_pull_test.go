@@ -242,3 +242,48 @@ func TestPullExitStatuses(t *testing.T) {
 		t.Errorf("bad scope: %+v", r)
 	}
 }
+
+// The default sign-in for analysts is the Azure CLI's login. With a fake
+// az first on PATH (printing a token as az account get-access-token
+// does), --auth cli and --auth auto reach the workspace with that token,
+// and the token is written nowhere.
+func TestPullSignsInWithAzureCLI(t *testing.T) {
+	if _, err := os.Stat("/bin/sh"); err != nil {
+		t.Skip("the Azure CLI credential runs az through /bin/sh")
+	}
+	bin := t.TempDir()
+	script := fmt.Sprintf("#!/bin/sh\necho '{\"accessToken\":\"fake_token\",\"expires_on\":%d,\"tokenType\":\"Bearer\"}'\n", time.Now().Add(time.Hour).Unix())
+	if err := os.WriteFile(filepath.Join(bin, "az"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	for _, v := range []string{"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH"} {
+		t.Setenv(v, "")
+	}
+	w := newWorkspace(t)
+	deps := w.deps()
+	deps.credential = live.Credential // the real one
+	db := filepath.Join(t.TempDir(), "case.duckdb")
+	from := demo.Start().Truncate(time.Second).Format(time.RFC3339)
+	to := demo.End().Truncate(time.Second).Add(time.Second).Format(time.RFC3339)
+	for _, auth := range []string{"cli", "auto"} {
+		r := runWith(t, deps, "pull", "--workspace", workspaceID, "--db", db, "--from", from, "--to", to, "--auth", auth)
+		if r.code != 0 {
+			t.Fatalf("--auth %s: %+v", auth, r)
+		}
+	}
+	body, _ := os.ReadFile(db)
+	if bytes.Contains(body, []byte("fake_token")) {
+		t.Error("the case file holds the token")
+	}
+}
+
+func TestSignInHints(t *testing.T) {
+	for _, v := range []string{"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH"} {
+		t.Setenv(v, "")
+	}
+	r := runWith(t, liveDeps{credential: live.Credential, cloud: live.CloudByName}, "pull", "--graph", "--db", filepath.Join(t.TempDir(), "c.duckdb"), "--auth", "env")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "--auth env needs AZURE_TENANT_ID") {
+		t.Errorf("--auth env without its variables: %+v", r)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -48,6 +49,9 @@ func (d liveDeps) session(io streams, lf liveFlags) (live.Cloud, azcore.TokenCre
 		Prompt: io.err, PromptIsTTY: isTerminal(io.err) && isTerminal(os.Stdin),
 	})
 	if err != nil {
+		if hint := live.SignInHint(err); hint != "" {
+			err = fmt.Errorf("%w; %s", err, hint)
+		}
 		return live.Cloud{}, nil, usageError{err}
 	}
 	return c, cred, nil
