@@ -20,11 +20,12 @@ import (
 type fakeWorkspace struct {
 	eng *hunt.Engine
 
-	mu      sync.Mutex
-	err     error
-	rules   []string      // the rule queries received, in order
-	history int           // history queries received
-	block   chan struct{} // when set, rule queries wait for it (or their ctx)
+	mu        sync.Mutex
+	err       error
+	rules     []string      // the rule queries received, in order
+	history   int           // history queries received
+	block     chan struct{} // when set, rule queries wait for it (or their ctx)
+	cancelled int           // rule queries whose ctx ended while they waited
 }
 
 func (f *fakeWorkspace) Query(ctx context.Context, query string, envelope [2]time.Time) (hunt.RemoteTable, error) {
@@ -44,6 +45,9 @@ func (f *fakeWorkspace) Query(ctx context.Context, query string, envelope [2]tim
 		select {
 		case <-block:
 		case <-ctx.Done():
+			f.mu.Lock()
+			f.cancelled++
+			f.mu.Unlock()
 			return hunt.RemoteTable{}, ctx.Err()
 		}
 	}
@@ -65,6 +69,12 @@ func (f *fakeWorkspace) Query(ctx context.Context, query string, envelope [2]tim
 		return tbl, nil
 	}
 	return alertTable(res.Rows)
+}
+
+func (f *fakeWorkspace) cancels() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.cancelled
 }
 
 func (f *fakeWorkspace) ruleQueries() int {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -195,6 +196,40 @@ func TestRemoteVerdictSavedAndReopened(t *testing.T) {
 	m = f.until("reopened", func(m Model) bool { return m.res != nil && m.tri.loaded })
 	if v := ansi.Strip(m.View().Content); !strings.Contains(v, "1/5 triaged") || !strings.Contains(v, "MAL") {
 		t.Errorf("reopened without the verdict:\n%s", v)
+	}
+	f.tm.Quit()
+}
+
+// A change made while a remote query is running cancels it (its context
+// ends): the workspace stops spending budget on an answer nobody reads.
+func TestRemoteSupersededQueryCancelled(t *testing.T) {
+	ws, remote := newRemote(t)
+	f := startRemoteFlow(t, remote, nil)
+	f.until("first result", func(m Model) bool { return m.res != nil && !m.runBusy })
+	ws.mu.Lock()
+	ws.block = make(chan struct{})
+	ws.mu.Unlock()
+	f.keys("+")
+	deadline := time.Now().Add(30 * time.Second)
+	for ws.ruleQueries() < 2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	f.keys("+")
+	for ws.cancels() < 1 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if ws.cancels() != 1 {
+		t.Fatalf("%d queries cancelled, want the superseded one", ws.cancels())
+	}
+	ws.mu.Lock()
+	close(ws.block)
+	ws.mu.Unlock()
+	m := f.until("16d", func(m Model) bool { return m.res.Params.Baseline == 16*day && !m.runBusy })
+	if n := ws.ruleQueries(); n != 3 {
+		t.Errorf("%d rule queries, want 3 (open, 15d cancelled, 16d)", n)
+	}
+	if m.msgErr {
+		t.Errorf("the cancelled query's failure reached the message line: %q", m.message)
 	}
 	f.tm.Quit()
 }
