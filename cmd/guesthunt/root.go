@@ -29,7 +29,13 @@ with --db. Opened on export files without --db, guesthunt keeps them in a case
 file of its own for that set of files, under $XDG_STATE_HOME/guesthunt/cases/
 (~/.local/state/guesthunt/cases/ by default; $GUESTHUNT_STATE_DIR/cases/ when
 set), so reopening the same exports brings them back. The workbench header
-shows which file that is.`,
+shows which file that is.
+
+With --workspace the workbench opens on the alerts the rule computes in that Log
+Analytics workspace, loading nothing (sign-in as --auth says). Verdicts go to --db,
+else a state file of that workspace. Why-flagged, the sensitivity strip, the timeline,
+the guest trail and the original records need the events: guesthunt pull them into
+a case file first. Piped, it prints like "guesthunt hunt --workspace".`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version(),
