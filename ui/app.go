@@ -13,7 +13,9 @@ import (
 // Deps is what a workbench session needs from outside. One value per
 // session: SSH sessions each get their own.
 type Deps struct {
-	Engine *hunt.Engine
+	// Engine answers the rule, the sensitivity curve and why-flagged: a
+	// *hunt.Engine over loaded data, or a *hunt.Remote over a workspace.
+	Engine hunt.Backend
 	Store  *store.Store // for the original records in the detail view
 	Data   DataSetInfo
 	Params hunt.Params
@@ -96,6 +98,7 @@ type Model struct {
 	res      *hunt.Result
 	byUPN    map[string]guestRows // res.Rows by inviter, built once per result
 	sens     []hunt.SensitivityPoint
+	sensNote string // why there is no strip (a remote workspace): drawn in its place
 	req      requests
 	runBusy  bool
 	sensBusy bool
@@ -286,6 +289,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.openReportPage(msg), nil
 	case sensMsg:
 		return m.onSens(msg), nil
+	case remoteTickMsg:
+		return m.onRemoteTick(msg)
 	case detailMsg, whyMsg:
 		return m.deliver(msg)
 	case replayMsg:

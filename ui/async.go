@@ -93,7 +93,7 @@ func recovered(msg *tea.Msg, fail func(error) tea.Msg) {
 // status bar saying "querying…" for ever.
 const queryTimeout = 5 * time.Minute
 
-func runCmd(ctx context.Context, eng *hunt.Engine, seq int, p hunt.Params) tea.Cmd {
+func runCmd(ctx context.Context, eng hunt.Backend, seq int, p hunt.Params) tea.Cmd {
 	return func() (msg tea.Msg) {
 		defer recovered(&msg, func(err error) tea.Msg { return runMsg{seq: seq, params: p, err: err} })
 		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
@@ -103,7 +103,7 @@ func runCmd(ctx context.Context, eng *hunt.Engine, seq int, p hunt.Params) tea.C
 	}
 }
 
-func sensCmd(ctx context.Context, eng *hunt.Engine, seq int, p hunt.Params) tea.Cmd {
+func sensCmd(ctx context.Context, eng hunt.Backend, seq int, p hunt.Params) tea.Cmd {
 	return func() (msg tea.Msg) {
 		defer recovered(&msg, func(err error) tea.Msg { return sensMsg{seq: seq, params: p, err: err} })
 		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
@@ -130,7 +130,7 @@ func detailCmd(ctx context.Context, st *store.Store, seq int, a hunt.Alert) tea.
 	}
 }
 
-func whyCmd(ctx context.Context, eng *hunt.Engine, seq int, p hunt.Params, upn string) tea.Cmd {
+func whyCmd(ctx context.Context, eng hunt.Backend, seq int, p hunt.Params, upn string) tea.Cmd {
 	return func() (msg tea.Msg) {
 		defer recovered(&msg, func(err error) tea.Msg { return whyMsg{seq: seq, upn: upn, err: err} })
 		ctx, cancel := context.WithTimeout(ctx, queryTimeout)

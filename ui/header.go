@@ -17,6 +17,10 @@ type HeaderInfo struct {
 	Triage   *TriageInfo // nil: no triage line (the workbench always has one)
 	// Exercise is the exercise label (scenario and clock); "" outside one.
 	Exercise string
+	// Remote is the workspace the alerts were computed in ("" for loaded
+	// data); RemoteBusy says a query is in flight there.
+	Remote     string
+	RemoteBusy bool
 	// Warnings are further cautions (the engine's: an empty window, an
 	// as-of after the data; the load's problems), text from outside.
 	Warnings []string
@@ -58,14 +62,10 @@ func Header(h HeaderInfo, st Styles, width int) string {
 	if h.Exercise != "" {
 		line1 += " " + st.Demo.Render(safe.Text(h.Exercise))
 	}
-	line1 += "  " + st.Value.Render(filesLabel(d.Files)) + st.Dim.Render(" · ")
-	if d.Loading {
-		line1 += st.Dim.Render("loading…")
+	if h.Remote != "" {
+		line1 += remoteLabel(h, st)
 	} else {
-		line1 += st.Value.Render(thousands(d.Events) + " events")
-	}
-	if !d.From.IsZero() {
-		line1 += st.Dim.Render(" · ") + st.Value.Render(d.From.UTC().Format(kustoTime)+" → "+d.To.UTC().Format(kustoTime))
+		line1 += localLabel(d, st)
 	}
 
 	p := h.Params
@@ -179,4 +179,29 @@ func (h HeaderInfo) allWarnings() []string {
 		warnings = append(warnings, note)
 	}
 	return append(warnings, h.Warnings...)
+}
+
+// localLabel is the loaded data: files, events, time span.
+func localLabel(d DataSetInfo, st Styles) string {
+	line := "  " + st.Value.Render(filesLabel(d.Files)) + st.Dim.Render(" · ")
+	if d.Loading {
+		line += st.Dim.Render("loading…")
+	} else {
+		line += st.Value.Render(thousands(d.Events) + " events")
+	}
+	if !d.From.IsZero() {
+		line += st.Dim.Render(" · ") + st.Value.Render(d.From.UTC().Format(kustoTime)+" → "+d.To.UTC().Format(kustoTime))
+	}
+	return line
+}
+
+// remoteLabel is the workspace the alerts come from, and whether a query
+// is running there (the panes show the previous answer meanwhile).
+func remoteLabel(h HeaderInfo, st Styles) string {
+	ws := safe.Line(h.Remote, 60)
+	line := " " + st.Demo.Render(" REMOTE ") + "  " + st.Value.Render("workspace "+ws) + st.Dim.Render(" · ")
+	if h.RemoteBusy {
+		return line + st.Warning.Render("remote query running in workspace "+ws+"…")
+	}
+	return line + st.Dim.Render("alerts computed in the workspace (Log Analytics)")
 }

@@ -24,6 +24,9 @@ func (m Model) headerInfo() HeaderInfo {
 	h := HeaderInfo{Data: d, Params: paramsInfo(m.params, m.resolvedAsOf()), Coverage: CoverageInfo{BaselineCovered: true}, Triage: ptr(m.triageInfo())}
 	h.Data.Loading = m.opening
 	h.Exercise = m.exerciseLabel()
+	if ws, ok := m.remoteWorkspace(); ok {
+		h.Remote, h.RemoteBusy = ws, m.runBusy
+	}
 	if m.res != nil {
 		if d.From.IsZero() {
 			h.Data.From, h.Data.To = m.res.Coverage.DataFrom, m.res.Coverage.DataTo
@@ -106,9 +109,11 @@ func (m Model) render() string {
 		}
 		parts = append(parts, strings.Join(body, "\n"))
 	} else {
-		parts = append(parts,
-			Strip(m.stripPoints(), baselineDays(m.shownParams().Baseline), m.width, m.styles),
-			m.paneTitle(paneInviters), m.inviters.View())
+		strip := Strip(m.stripPoints(), baselineDays(m.shownParams().Baseline), m.width, m.styles)
+		if m.sensNote != "" {
+			strip = remoteStrip(m.sensNote, m.width, m.styles)
+		}
+		parts = append(parts, strip, m.paneTitle(paneInviters), m.inviters.View())
 		if m.picker.open {
 			_, g := m.paneHeights()
 			parts = append(parts, m.picker.view(m.styles, m.width, g+1))

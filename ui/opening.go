@@ -15,7 +15,7 @@ import (
 
 // Opened is what a finished load hands the workbench.
 type Opened struct {
-	Engine         *hunt.Engine
+	Engine         hunt.Backend
 	Store          *store.Store
 	Data           DataSetInfo
 	Report         store.LoadReport

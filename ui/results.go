@@ -63,6 +63,12 @@ func (m Model) onSens(msg sensMsg) Model {
 		return m
 	}
 	m.sensBusy = false
+	m.sensNote = ""
+	if hunt.NeedsEvents(msg.err) {
+		// Expected on a workspace: the strip's place says it, not an error.
+		m.sens, m.sensNote = nil, msg.err.Error()
+		return m
+	}
 	if msg.err != nil {
 		m.sens = nil
 		// A failed run's message stays: it matters more, and the cause is

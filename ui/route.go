@@ -90,6 +90,10 @@ func (m Model) quit() (tea.Model, tea.Cmd) {
 
 func (m Model) onMainKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
+	if text, ok := m.remoteRefusal(msg); ok {
+		m.say(text, true)
+		return m, nil
+	}
 	switch {
 	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
 		m.setFocus(1 - m.focus)
@@ -314,12 +318,20 @@ func (m Model) changeParams(p hunt.Params, err error) (tea.Model, tea.Cmd) {
 	old := m.params
 	m.params = p
 	m.say("running: "+describeParams(old, p)+"…", false)
-	m.req.run = m.req.next()
-	m.runBusy = true
 	var cmds []tea.Cmd
-	if m.deps.Engine != nil {
-		ctx := swap(m.deps.Context, &m.req.cancelRun)
-		cmds = append(cmds, runCmd(ctx, m.deps.Engine, m.req.run, p))
+	_, remote := m.remoteWorkspace()
+	switch {
+	case remote: // each run spends the workspace's query budget: wait for the last key
+		var run tea.Cmd
+		m, run = m.debounceRun(p)
+		cmds = append(cmds, run)
+	default:
+		m.req.run = m.req.next()
+		m.runBusy = true
+		if m.deps.Engine != nil {
+			ctx := swap(m.deps.Context, &m.req.cancelRun)
+			cmds = append(cmds, runCmd(ctx, m.deps.Engine, m.req.run, p))
+		}
 	}
 	if sensitivityChanged(m.sensFor, p) {
 		m.sensFor = p
@@ -369,6 +381,9 @@ func (m Model) openDetail() (tea.Model, tea.Cmd) {
 	a := rows[m.guests.Cursor()]
 	m.req.detail = m.req.next()
 	m = m.openPage(newDetailPage(m.req.detail, a))
+	if cmd, ok := m.detailRecordCmd(m.req.detail, a); ok {
+		return m, cmd
+	}
 	ctx := swap(m.deps.Context, &m.req.cancelDetail)
 	return m, detailCmd(ctx, m.deps.Store, m.req.detail, a)
 }

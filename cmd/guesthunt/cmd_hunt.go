@@ -6,7 +6,6 @@ import (
 
 	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/hunt"
-	"github.com/guesthunt/guesthunt/live"
 	"github.com/spf13/cobra"
 )
 
@@ -20,18 +19,7 @@ type huntFlags struct {
 // the rule in a Log Analytics workspace, signed in as --auth says.
 func newHuntCommand(io streams, deps liveDeps) *cobra.Command {
 	lf := &liveFlags{}
-	open := func(ctx context.Context, workspace string) (hunt.Kusto, error) {
-		c, cred, err := deps.session(io, *lf)
-		if err != nil {
-			return nil, err
-		}
-		client, err := live.NewLAClient(cred, c, live.LAClientOptions{Transport: deps.transport})
-		if err != nil {
-			return nil, err
-		}
-		return client.Kusto(workspace), nil
-	}
-	cmd := newHuntCommandKusto(io, open)
+	cmd := newHuntCommandKusto(io, deps.kustoOpener(io, lf))
 	addLiveFlags(cmd, lf)
 	return cmd
 }

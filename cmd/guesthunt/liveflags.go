@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/spf13/cobra"
 
+	"github.com/guesthunt/guesthunt/hunt"
 	"github.com/guesthunt/guesthunt/live"
 )
 
@@ -31,6 +33,9 @@ type liveDeps struct {
 	credential func(live.AuthOptions) (azcore.TokenCredential, error)
 	transport  policy.Transporter // nil: the SDK's default
 	cloud      func(name string) (live.Cloud, error)
+	// kusto, when set, replaces the signed-in Log Analytics client (tests:
+	// an in-memory workspace).
+	kusto kustoOpener
 }
 
 func defaultLiveDeps() liveDeps {
@@ -55,4 +60,23 @@ func (d liveDeps) session(io streams, lf liveFlags) (live.Cloud, azcore.TokenCre
 		return live.Cloud{}, nil, usageError{err}
 	}
 	return c, cred, nil
+}
+
+// kustoOpener is the Log Analytics opener the flags in lf describe: sign-in
+// happens when a workspace is opened, not when the command is built.
+func (d liveDeps) kustoOpener(io streams, lf *liveFlags) kustoOpener {
+	if d.kusto != nil {
+		return d.kusto
+	}
+	return func(ctx context.Context, workspace string) (hunt.Kusto, error) {
+		c, cred, err := d.session(io, *lf)
+		if err != nil {
+			return nil, err
+		}
+		client, err := live.NewLAClient(cred, c, live.LAClientOptions{Transport: d.transport})
+		if err != nil {
+			return nil, err
+		}
+		return client.Kusto(workspace), nil
+	}
 }
