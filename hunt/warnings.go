@@ -46,6 +46,9 @@ func (k WarningKind) String() string {
 	case WarnBaselineNotCovered:
 		return "baseline-not-covered"
 	}
+	if name := pulledKindName(k); name != "" {
+		return name
+	}
 	if name := remoteKindName(k); name != "" {
 		return name
 	}
