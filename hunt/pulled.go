@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/data/store"
 )
 
@@ -69,13 +70,10 @@ func (e *Engine) pulledOf(ctx context.Context) (pulledFacts, error) {
 		return f, fmt.Errorf("loaded files' spans: %w", err)
 	}
 	for _, s := range spans {
-		f.files = append(f.files, interval{s.From, s.To.Add(pullTick)}) // MaxTime is an event: included
+		f.files = append(f.files, interval{s.From, s.To.Add(data.Tick)}) // MaxTime is an event: included
 	}
 	return f, nil
 }
-
-// pullTick is TimeGenerated's resolution (100 ns).
-const pullTick = 100 * time.Nanosecond
 
 // warnings lists, for a run at s, the gaps its baseline or window overlaps
 // and the unsettled tail its as-of reaches into.
@@ -86,7 +84,7 @@ func (f pulledFacts) warnings(s span) []Warning {
 			out = append(out, Warning{Kind: k, Text: text})
 		}
 	}
-	runTo := s.asOf.Add(pullTick) // the window includes the as-of
+	runTo := s.asOf.Add(data.Tick) // the window includes the as-of
 	for _, st := range f.stretches {
 		if st.Loaded || !overlaps(interval{st.From, st.To}, interval{s.baselineFrom, runTo}) {
 			continue
@@ -189,4 +187,46 @@ func subtract(want interval, have []interval) []interval {
 	}
 	slices.SortFunc(rest, func(a, b interval) int { return a.from.Compare(b.from) })
 	return rest
+}
+
+// end is where a trail's reading stops: just past the data's last event, or
+// the end of the last loaded chunk when the settle time cut dataTo short,
+// and never before the invite's own tick.
+func (f pulledFacts) end(dataTo, invited time.Time) time.Time {
+	end := dataTo
+	if invited.After(end) {
+		end = invited
+	}
+	end = end.Add(data.Tick)
+	for _, st := range f.stretches {
+		if st.Loaded && st.To.After(end) {
+			end = st.To
+		}
+	}
+	return end
+}
+
+// TrailsNotice says, for trails of which some were pulled with scope
+// invites only, which part of the data lacks the trail's operations and
+// how to fetch them; "" when every trail is whole.
+func TrailsNotice(trails []Trail) string {
+	n := 0
+	var from, to time.Time
+	for _, t := range trails {
+		if t.NotPulled == "" {
+			continue
+		}
+		if n == 0 || t.NotPulledFrom.Before(from) {
+			from = t.NotPulledFrom
+		}
+		if n == 0 || t.NotPulledTo.After(to) {
+			to = t.NotPulledTo
+		}
+		n++
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d of %d guest trails reach into %s to %s, which was pulled with scope invites: redemptions, group, role and app grants and deletions there were not pulled, so those trails say %q and are not judged never-redeemed; guesthunt pull --db FILE --scope trail fetches them",
+		n, len(trails), TableTime(from), TableTime(to), NotPulledInvites)
 }
