@@ -107,7 +107,10 @@ func writeTrailTable(ios streams, trails []hunt.Trail) error {
 			// Said where the missing steps would be, not left as silence.
 			fmt.Fprintf(w, "  later steps: %s, %s to %s\n", t.NotPulled, hunt.TableTime(t.NotPulledFrom), hunt.TableTime(t.NotPulledTo))
 		}
-		if len(t.Signals) == 0 {
+		switch {
+		case len(t.Signals) == 0 && t.NotPulled != "":
+			fmt.Fprintln(w, "  signals: none from the invite alone; the later steps were not pulled")
+		case len(t.Signals) == 0:
 			fmt.Fprintln(w, "  signals: none")
 		}
 		for _, s := range t.Signals {
