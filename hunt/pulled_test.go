@@ -238,3 +238,25 @@ func TestPlainFileHasNoPullFacts(t *testing.T) {
 		t.Errorf("plain file trails %+v", trails)
 	}
 }
+
+// Why-flagged's count of the inviter's other operations is "not pulled"
+// when the baseline was pulled with scope invites, and a count otherwise.
+func TestExplainOtherOperationsNotPulled(t *testing.T) {
+	ctx := context.Background()
+	for scope, want := range map[string]string{ScopeInvites: NotPulledInvites, "all": ""} {
+		x, err := pulledEngine(t, scope, 0, 1, 2, 3).Explain(ctx, fixedParams(), trailInviter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x.OtherOperationsNotPulled != want || x.BaselineOtherOperations != 0 {
+			t.Errorf("%s: %q, %d", scope, x.OtherOperationsNotPulled, x.BaselineOtherOperations)
+		}
+	}
+	x, err := newEngine(t, pulledRecords()...).Explain(ctx, fixedParams(), trailInviter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.OtherOperationsNotPulled != "" {
+		t.Errorf("plain file: %q", x.OtherOperationsNotPulled)
+	}
+}

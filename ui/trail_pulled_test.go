@@ -63,3 +63,26 @@ func TestTrailPageNotPulled(t *testing.T) {
 		t.Errorf("inviter cell %q", got)
 	}
 }
+
+// Why-flagged over a baseline pulled with scope invites: the other
+// operations' count is "not pulled", never a bare 0.
+func TestWhyOtherOperationsNotPulled(t *testing.T) {
+	asOf := time.Date(2026, 10, 31, 12, 0, 0, 0, time.UTC)
+	ex := &hunt.Explanation{Params: hunt.DefaultParams(), AsOf: asOf, Flagged: true,
+		Coverage: hunt.Coverage{BaselineCovered: true, DataFrom: asOf.Add(-40 * 24 * time.Hour)}}
+	why := func() string {
+		return ansi.Strip(strings.Join(whyLines(whyMsg{upn: "alice@contoso.com", ex: ex}, NewStyles(true, true), 200), "\n"))
+	}
+	if text := why(); !strings.Contains(text, "  0 other operations initiated by this UPN (the rule ignores them)") || strings.Contains(text, "not pulled") {
+		t.Errorf("a plain file's count:\n%s", text)
+	}
+	ex.OtherOperationsNotPulled = hunt.NotPulledInvites
+	text := why()
+	if !strings.Contains(text, "  other operations initiated by this UPN: not pulled (scope invites)\n") || strings.Contains(text, "0 other operations") {
+		t.Errorf("not pulled:\n%s", text)
+	}
+	ex.BaselineOtherOperations = 3
+	if text := why(); !strings.Contains(text, "  other operations initiated by this UPN: not pulled (scope invites) (3 counted where files or wider pulls hold them)\n") {
+		t.Errorf("partly pulled:\n%s", why())
+	}
+}
