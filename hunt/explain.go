@@ -28,13 +28,13 @@ type Explanation struct {
 	Flagged       bool // WindowInvites > 0 and no baseline match under p's case rule
 
 	// Counts inside the baseline interval.
-	BaselineInvites            int      // successful invites by exactly this UPN (0 if flagged)
-	BaselineFailedInvites      int      // invites by exactly this UPN whose Result is not success
-	BaselineOtherOperations    int      // other operations initiated by exactly this UPN
+	BaselineInvites         int // successful invites by exactly this UPN (0 if flagged)
+	BaselineFailedInvites   int // invites by exactly this UPN whose Result is not success
+	BaselineOtherOperations int // other operations initiated by exactly this UPN
 	// OtherOperationsNotPulled is NotPulledInvites when part of the
 	// baseline was pulled with scope invites only: BaselineOtherOperations
 	// then counts what files and wider pulls hold, not what happened.
-	OtherOperationsNotPulled string
+	OtherOperationsNotPulled   string
 	BaselineCaseVariantInvites int      // successful invites by another spelling of it (what fold-case matches)
 	CaseVariants               []string // those spellings, sorted
 
