@@ -230,3 +230,19 @@ func TrailsNotice(trails []Trail) string {
 	return fmt.Sprintf("%d of %d guest trails reach into %s to %s, which was pulled with scope invites: redemptions, group, role and app grants and deletions there were not pulled, so those trails say %q and are not judged never-redeemed; guesthunt pull --db FILE --scope trail fetches them",
 		n, len(trails), TableTime(from), TableTime(to), NotPulledInvites)
 }
+
+// windowLoaded tells whether loaded pull chunks (of any scope: every scope
+// holds the invites) cover the whole window (windowFrom, asOf].
+func (f pulledFacts) windowLoaded(s span) bool {
+	var loaded []interval
+	for _, st := range f.stretches {
+		if st.Loaded {
+			loaded = append(loaded, interval{st.From, st.To})
+		}
+	}
+	if len(loaded) == 0 {
+		return false
+	}
+	// (windowFrom, asOf] in ticks is [windowFrom+tick, asOf+tick).
+	return len(subtract(interval{s.windowFrom.Add(data.Tick), s.asOf.Add(data.Tick)}, loaded)) == 0
+}

@@ -260,3 +260,32 @@ func TestExplainOtherOperationsNotPulled(t *testing.T) {
 		t.Errorf("plain file: %q", x.OtherOperationsNotPulled)
 	}
 }
+
+// A quiet window inside loaded chunks of an invites pull was looked at: an
+// all-clear, not "the data does not reach it". A window in the gap is not.
+func TestPulledQuietWindowIsAnAllClear(t *testing.T) {
+	ctx := context.Background()
+	e := pulledEngine(t, ScopeInvites, 0, 1, 2, 3)
+	quiet := fixedParams()
+	quiet.AsOf.At = time.Date(2026, 10, 13, 12, 0, 0, 0, time.UTC)
+	res, err := e.Run(ctx, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Warnings) != 0 || res.AllClear != "no inviter is flagged: the pulled chunks cover the whole window, and it holds no invite" {
+		t.Errorf("quiet pulled window: warnings %+v, all-clear %q", res.Warnings, res.AllClear)
+	}
+	inGap := fixedParams()
+	inGap.AsOf.At = time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
+	if res, err = pulledEngine(t, ScopeInvites, 0, 2, 3).Run(ctx, inGap); err != nil {
+		t.Fatal(err)
+	}
+	kinds := []WarningKind{}
+	for _, w := range res.Warnings {
+		kinds = append(kinds, w.Kind)
+	}
+	if !slices.Contains(kinds, WarnWindowEmpty) || !slices.Contains(kinds, WarnPullIncomplete) ||
+		res.AllClear != "no inviter is flagged, but the window holds no events: this is no all-clear" {
+		t.Errorf("window in the gap: warnings %+v, all-clear %q", res.Warnings, res.AllClear)
+	}
+}

@@ -78,6 +78,7 @@ func (e *Engine) Run(ctx context.Context, p Params) (*Result, error) {
 		if err != nil {
 			return err
 		}
+		facts.pulled = pulled.windowLoaded(s)
 		cov := coverageOf(c, s)
 		warnings := append(warningsOf(c, s, p, cov, facts), pulled.warnings(s)...)
 		res = &Result{
