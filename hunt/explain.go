@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/guesthunt/guesthunt/data"
 )
 
 // Explanation says why an inviter is (or is not) flagged under some
@@ -26,9 +28,13 @@ type Explanation struct {
 	Flagged       bool // WindowInvites > 0 and no baseline match under p's case rule
 
 	// Counts inside the baseline interval.
-	BaselineInvites            int      // successful invites by exactly this UPN (0 if flagged)
-	BaselineFailedInvites      int      // invites by exactly this UPN whose Result is not success
-	BaselineOtherOperations    int      // other operations initiated by exactly this UPN
+	BaselineInvites         int // successful invites by exactly this UPN (0 if flagged)
+	BaselineFailedInvites   int // invites by exactly this UPN whose Result is not success
+	BaselineOtherOperations int // other operations initiated by exactly this UPN
+	// OtherOperationsNotPulled is NotPulledInvites when part of the
+	// baseline was pulled with scope invites only: BaselineOtherOperations
+	// then counts what files and wider pulls hold, not what happened.
+	OtherOperationsNotPulled   string
 	BaselineCaseVariantInvites int      // successful invites by another spelling of it (what fold-case matches)
 	CaseVariants               []string // those spellings, sorted
 
@@ -154,6 +160,13 @@ func (e *Engine) Explain(ctx context.Context, p Params, upn string) (*Explanatio
 			return fmt.Errorf("explain: other operations: %w", err)
 		}
 		x.BaselineOtherOperations = int(other)
+		pulled, err := e.pulledOf(ctx)
+		if err != nil {
+			return err
+		}
+		if _, ok := pulled.notPulled(interval{s.baselineFrom, s.windowFrom.Add(data.Tick)}); ok {
+			x.OtherOperationsNotPulled = NotPulledInvites
+		}
 		ex = x
 		return nil
 	})

@@ -74,8 +74,13 @@ func (e *Engine) Run(ctx context.Context, p Params) (*Result, error) {
 		if err != nil {
 			return err
 		}
+		pulled, err := e.pulledOf(ctx)
+		if err != nil {
+			return err
+		}
+		facts.pulled = pulled.windowLoaded(s)
 		cov := coverageOf(c, s)
-		warnings := warningsOf(c, s, p, cov, facts)
+		warnings := append(warningsOf(c, s, p, cov, facts), pulled.warnings(s)...)
 		res = &Result{
 			Params:       p,
 			AsOf:         s.asOf,

@@ -67,6 +67,10 @@ func (e *Engine) trailsOn(ctx context.Context, c *inviteCache, tp TrailParams) (
 	if err != nil {
 		return nil, err
 	}
+	pulled, err := e.pulledOf(ctx)
+	if err != nil {
+		return nil, err
+	}
 	stale := tp.Stale
 	if stale == 0 {
 		stale = defaultStale
@@ -91,6 +95,10 @@ func (e *Engine) trailsOn(ctx context.Context, c *inviteCache, tp TrailParams) (
 		sortSteps(steps[1:]) // the invite stays first, even beside a step in its very tick
 		out[i] = Trail{Inviter: a.InitiatingUserPrincipalName, Guest: a.TargetUserPrincipalName,
 			Email: guests[i].email, InvitedAt: a.TimeGenerated, Steps: steps}
+		// The trail reads every event after the invite, to the data's end.
+		if x, ok := pulled.notPulled(interval{a.TimeGenerated, pulled.end(c.dataTo, a.TimeGenerated)}); ok {
+			out[i].NotPulled, out[i].NotPulledFrom, out[i].NotPulledTo = NotPulledInvites, x.from, x.to
+		}
 		out[i].Signals = signalsOf(out[i], a.InitiatingIPAddress, guests[i].domain, facts)
 	}
 	return out, nil

@@ -66,7 +66,9 @@ func signalsOf(t Trail, inviterIP, domain string, f trailFacts) []Signal {
 			}
 		}
 	}
-	if waited := f.dataTo.Sub(t.InvitedAt); !redeemed && waited >= f.stale {
+	// Without the redemptions' operations pulled, "never redeemed" would be
+	// a guess from silence.
+	if waited := f.dataTo.Sub(t.InvitedAt); !redeemed && waited >= f.stale && t.NotPulled == "" {
 		add(SignalNeverRedeemed, weightNeverRedeemed,
 			"never redeemed in the %s the data covers after the invite (stale after %s)",
 			FormatSpan(waited), FormatTimespan(f.stale))

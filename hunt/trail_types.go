@@ -61,6 +61,13 @@ type Trail struct {
 	InvitedAt time.Time   // the invite's TimeGenerated
 	Steps     []TrailStep // in time order, the invite first
 	Signals   []Signal    // strongest first
+	// NotPulled is NotPulledInvites when part of the span after the invite,
+	// [NotPulledFrom, NotPulledTo), was pulled with scope invites only: the
+	// steps there (redemption, grants, deletion) were never fetched, so
+	// their absence says nothing and never-redeemed is not judged. "" when
+	// files or pulls of scope trail or all cover the whole span.
+	NotPulled                  string
+	NotPulledFrom, NotPulledTo time.Time
 }
 
 // TrailParams says whose trails to follow.

@@ -46,6 +46,9 @@ func (k WarningKind) String() string {
 	case WarnBaselineNotCovered:
 		return "baseline-not-covered"
 	}
+	if name := pulledKindName(k); name != "" {
+		return name
+	}
 	if name := remoteKindName(k); name != "" {
 		return name
 	}
@@ -64,6 +67,9 @@ type Warning struct {
 type windowFacts struct {
 	events  bool  // any AuditLogs event in (windowFrom, asOf]
 	invites int64 // successful invites with an inviter UPN in the window
+	// pulled: loaded pull chunks cover the whole window, so it was looked
+	// at even when it holds no event (an invites pull of a quiet day).
+	pulled bool
 }
 
 // warningsOf lists the warnings for a run at s over data c, in the order
@@ -84,7 +90,7 @@ func warningsOf(c *inviteCache, s span, p Params, cov Coverage, w windowFacts) [
 			add(WarnAsOfBeforeData, "as-of is %s before the first event (%s)",
 				FormatSpan(c.dataFrom.Sub(s.asOf)), formatCoverageInstant(c.dataFrom))
 		}
-		if !w.events {
+		if !w.events && !w.pulled {
 			add(WarnWindowEmpty, "the detection window (%s .. %s] holds no audit events at all: the data does not reach it, so an empty result is no all-clear",
 				formatCoverageInstant(s.windowFrom), formatCoverageInstant(s.asOf))
 		}
@@ -109,10 +115,12 @@ func allClearText(rows int, w windowFacts, warnings []Warning) string {
 	switch {
 	case rows > 0:
 		return ""
-	case !w.events:
+	case !w.events && !w.pulled:
 		return "no inviter is flagged, but the window holds no events: this is no all-clear"
 	case len(warnings) > 0:
 		return fmt.Sprintf("no inviter is flagged (the window holds %s); read the warnings before trusting it", inviteCount(w.invites))
+	case !w.events:
+		return "no inviter is flagged: the pulled chunks cover the whole window, and it holds no invite"
 	}
 	return fmt.Sprintf("no inviter is flagged: the window holds audit events and %s, none by a new inviter", inviteCount(w.invites))
 }

@@ -17,7 +17,14 @@ import (
 // signals with their plain-word explanations. The steps scroll to keep the
 // cursor in view; the title and state lines stay.
 
-const trailHead = 3 // title, state, blank
+const trailHead = 3 // title, state, blank (and the not-pulled notice, when there is one)
+
+// notPulledNotice is the page header's word on a trail over a span pulled
+// with scope invites: its steps there were never fetched.
+func notPulledNotice(t hunt.Trail) string {
+	return fmt.Sprintf("%s: %s to %s was pulled with scope invites, so redemptions, grants and deletions there are unknown; guesthunt pull --db FILE --scope trail",
+		t.NotPulled, tableTime(t.NotPulledFrom), tableTime(t.NotPulledTo))
+}
 
 func (p trailPage) View(env pageEnv) string {
 	head, body, at := p.lines(env.st, env.width)
@@ -40,17 +47,27 @@ func (p trailPage) View(env pageEnv) string {
 // lines lays the page out: the fixed head, the body, and the body line the
 // cursor's step starts on.
 func (p trailPage) lines(st Styles, width int) (head, body []string, at int) {
-	head = []string{p.titleLine(st, width), p.stateLine(st, width), ""}
+	head = []string{p.titleLine(st, width), p.stateLine(st, width)}
 	t := p.trail
+	if t != nil && t.NotPulled != "" {
+		head = append(head, wrapWords([]string{st.Warning.Render(notPulledNotice(*t))}, max(width, 8))...)
+	}
+	head = append(head, "")
 	if t == nil {
 		return head, nil, 0
 	}
 	body = append(body, st.HelpSection.Render("Steps")+st.Dim.Render(" (UTC; + is the time since the invite)"))
 	steps, at := stepLines(t.Steps, p.cursor, st, width)
 	body = append(body, steps...)
+	if t.NotPulled != "" {
+		body = append(body, st.Warning.Render("  later steps: "+t.NotPulled))
+	}
 	body = append(body, "", st.HelpSection.Render("Signals")+st.Dim.Render(" (strongest first)"))
 	sigs := byStrength(t.Signals)
-	if len(sigs) == 0 {
+	switch {
+	case len(sigs) == 0 && t.NotPulled != "":
+		body = append(body, st.Dim.Render("  none from the invite alone: the later steps were not pulled"))
+	case len(sigs) == 0:
 		body = append(body, st.Dim.Render("  none: nothing in this trail stands out"))
 	}
 	for _, s := range sigs {

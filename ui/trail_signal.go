@@ -98,6 +98,11 @@ func inviterSignals(by map[trailKey]hunt.Trail) map[string]signalCell {
 	for k, t := range by {
 		s, ok := strongest(t.Signals)
 		if !ok {
+			// No signal from the invite alone, and the rest was never
+			// pulled: say so rather than leave the cell blank.
+			if _, seen := out[k.inviter]; !seen && t.NotPulled != "" {
+				out[k.inviter] = signalCell{label: t.NotPulled}
+			}
 			continue
 		}
 		if c, seen := out[k.inviter]; !seen || s.Weight > c.weight || s.Weight == c.weight && signalLabel(t, s) < c.label {
@@ -112,12 +117,15 @@ func inviterSignals(by map[trailKey]hunt.Trail) map[string]signalCell {
 func guestSignalCells(by map[trailKey]hunt.Trail) map[string]map[string]string {
 	out := map[string]map[string]string{}
 	for k, t := range by {
-		if len(t.Signals) == 0 {
+		if len(t.Signals) == 0 && t.NotPulled == "" {
 			continue
 		}
 		var labels []string
 		for _, s := range byStrength(t.Signals) {
 			labels = append(labels, signalLabel(t, s))
+		}
+		if t.NotPulled != "" { // the signals the later steps would give are unknown
+			labels = append(labels, t.NotPulled)
 		}
 		if out[k.inviter] == nil {
 			out[k.inviter] = map[string]string{}

@@ -40,6 +40,13 @@ func whyLines(w whyMsg, st Styles, width int) []string {
 		"  " + plural(x.BaselineFailedInvites, "invite") + " that did not succeed (the rule ignores them)",
 		"  " + plural(x.BaselineOtherOperations, "other operation") + " initiated by this UPN (the rule ignores them)",
 	}
+	if x.OtherOperationsNotPulled != "" {
+		// A count of what was never fetched is no count: say so in place.
+		lines[len(lines)-1] = "  other operations initiated by this UPN: " + st.Warning.Render(x.OtherOperationsNotPulled)
+		if x.BaselineOtherOperations > 0 {
+			lines[len(lines)-1] += st.Dim.Render(fmt.Sprintf(" (%d counted where files or wider pulls hold them)", x.BaselineOtherOperations))
+		}
+	}
 	if x.BaselineCaseVariantInvites > 0 {
 		lines = append(lines, "  "+plural(x.BaselineCaseVariantInvites, "successful invite")+
 			" by another spelling: "+styled(strings.Join(x.CaseVariants, ", "), st.Value, st.Marker))

@@ -38,6 +38,10 @@ func writePullStatus(ctx context.Context, io streams, st *store.Store) error {
 	if err != nil {
 		return err
 	}
+	cov, err := st.Coverage(ctx)
+	if err != nil {
+		return err
+	}
 	var b strings.Builder
 	if len(pulls) == 0 {
 		b.WriteString("no pulls in this case file\n")
@@ -77,6 +81,7 @@ func writePullStatus(ctx context.Context, io streams, st *store.Store) error {
 		}
 		fmt.Fprintf(&b, "  %d chunks: %d loaded, %d fetched, %d planned · %d rows · %s\n", len(chunks),
 			counts[store.ChunkLoaded], counts[store.ChunkFetched], counts[store.ChunkPlanned], rows, humanBytes(bytes))
+		writePullCoverage(&b, p, cov)
 	}
 	sum, err := st.Summary(ctx)
 	if err != nil {
@@ -85,10 +90,44 @@ func writePullStatus(ctx context.Context, io streams, st *store.Store) error {
 	if !sum.From.IsZero() {
 		fmt.Fprintf(&b, "coverage: %s to %s, %d events\n", hunt.TableTime(sum.From), hunt.TableTime(sum.To), sum.Events)
 	}
-	for _, line := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
-		if _, err := fmt.Fprintln(io.out, io.safe(line)); err != nil {
+	// Line by line: safe escapes a newline too, and the report is lines.
+	for _, line := range strings.SplitAfter(b.String(), "\n") {
+		if line == "" {
+			continue
+		}
+		if _, err := fmt.Fprintln(io.out, io.safe(strings.TrimSuffix(line, "\n"))); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// writePullCoverage lists the pull's stretches (store.Coverage): what the
+// hunt can trust, what is a hole, and what may still grow.
+func writePullCoverage(b *strings.Builder, p store.Pull, cov []store.PullCoverage) {
+	b.WriteString("  coverage:\n")
+	for _, c := range cov {
+		if c.PullID != p.ID {
+			continue
+		}
+		state, note := "loaded", ""
+		switch {
+		case !c.Loaded:
+			state, note = "gap", ": not loaded; run guesthunt pull --db FILE to finish it"
+		case c.Provisional:
+			state = "provisional"
+			note = fmt.Sprintf(": rows after %s may still be arriving; guesthunt pull --db FILE --refresh", hunt.TableTime(c.SettledBefore))
+		}
+		chunks := "1 chunk"
+		if c.Chunks != 1 {
+			chunks = fmt.Sprintf("%d chunks", c.Chunks)
+		}
+		fmt.Fprintf(b, "    %-11s  %s  %s  %s%s\n", state, hunt.TableTime(c.From), hunt.TableTime(c.To), chunks, note)
+	}
+	if p.Scope == hunt.ScopeInvites {
+		b.WriteString("  scope invites: other operations (the guest trail's redemptions, grants, deletions) not pulled\n")
+	}
+	if p.Source == store.PullSourceGraph {
+		b.WriteString("  Microsoft Graph rows carry no workspace columns: TenantId, ResourceId and the like are empty\n")
+	}
 }

@@ -103,6 +103,9 @@ func trailOn(ctx context.Context, io streams, format string, tp hunt.TrailParams
 	}
 	fmt.Fprintf(io.err, "%d guest trails, %d with signals (never-redeemed after %s)\n",
 		len(trails), flagged, hunt.FormatTimespan(tp.Stale))
+	if notice := hunt.TrailsNotice(trails); notice != "" {
+		fmt.Fprintln(io.err, "note: "+notice)
+	}
 	if format == "json" {
 		return writeTrailJSON(io.out, trails)
 	}

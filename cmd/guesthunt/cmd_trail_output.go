@@ -23,6 +23,14 @@ type (
 		InvitedAt string       `json:"invitedAt"`
 		Steps     []stepJSON   `json:"steps"`
 		Signals   []signalJSON `json:"signals"`
+		// Only on a trail over a span pulled with scope invites: the steps
+		// there were never fetched (hunt.Trail.NotPulled).
+		NotPulled *notPulledJSON `json:"notPulled,omitempty"`
+	}
+	notPulledJSON struct {
+		Text string `json:"text"`
+		From string `json:"from"`
+		To   string `json:"to"`
 	}
 	stepJSON struct {
 		Time        string `json:"time"`
@@ -52,6 +60,9 @@ func writeTrailJSON(w io.Writer, trails []hunt.Trail) error {
 		}
 		for j, s := range t.Signals {
 			tj.Signals[j] = signalJSON{Kind: string(s.Kind), Detail: s.Detail}
+		}
+		if t.NotPulled != "" {
+			tj.NotPulled = &notPulledJSON{Text: t.NotPulled, From: data.FormatTime(t.NotPulledFrom), To: data.FormatTime(t.NotPulledTo)}
 		}
 		out[i] = tj
 	}
@@ -92,7 +103,14 @@ func writeTrailTable(ios streams, trails []hunt.Trail) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-		if len(t.Signals) == 0 {
+		if t.NotPulled != "" {
+			// Said where the missing steps would be, not left as silence.
+			fmt.Fprintf(w, "  later steps: %s, %s to %s\n", t.NotPulled, hunt.TableTime(t.NotPulledFrom), hunt.TableTime(t.NotPulledTo))
+		}
+		switch {
+		case len(t.Signals) == 0 && t.NotPulled != "":
+			fmt.Fprintln(w, "  signals: none from the invite alone; the later steps were not pulled")
+		case len(t.Signals) == 0:
 			fmt.Fprintln(w, "  signals: none")
 		}
 		for _, s := range t.Signals {
