@@ -48,7 +48,10 @@ func (v LoadingView) View(st Styles, width, height int) string {
 	p := v.last
 	var lines []string
 	title := "Loading"
-	if p.Files > 1 {
+	switch {
+	case p.Phase == store.PhasePulling:
+		title = "Pulling"
+	case p.Files > 1:
 		title += fmt.Sprintf(" %d files", p.Files)
 	}
 	if p.AllBytes > 0 {

@@ -84,11 +84,11 @@ func ProgressFacts(p store.LoadProgress) []string {
 		}
 		facts = append(facts, thousands(int(p.Records))+noun)
 	}
-	if p.Phase == store.PhaseReading || p.Phase == store.PhaseSpooling {
+	if p.Phase == store.PhaseReading || p.Phase == store.PhaseSpooling || p.Phase == store.PhasePulling {
 		if r := FormatRate(p.Rate()); r != "" {
 			facts = append(facts, r)
 		}
-		if left, ok := p.ETA(); ok && p.Phase == store.PhaseReading {
+		if left, ok := p.ETA(); ok && p.Phase != store.PhaseSpooling {
 			facts = append(facts, "ETA "+FormatETA(left))
 		}
 	}
@@ -104,7 +104,11 @@ func FileCounter(p store.LoadProgress) string {
 	if p.Files <= 0 || p.FileIndex <= 0 {
 		return ""
 	}
-	return fmt.Sprintf("file %d/%d", p.FileIndex, p.Files)
+	unit := p.Unit
+	if unit == "" {
+		unit = "file"
+	}
+	return fmt.Sprintf("%s %d/%d", unit, p.FileIndex, p.Files)
 }
 
 // joinFacts puts facts on one line.

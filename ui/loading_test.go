@@ -110,3 +110,24 @@ func TestLoadingViewEdges(t *testing.T) {
 		checkScreen(t, v.View(st, wh[0], wh[1]), max(wh[0], 0), max(wh[1], 1))
 	}
 }
+
+// A pull's progress (pull --open) reads as one: "Pulling", chunks counted,
+// rows and bytes fetched, the pull's own ETA, and what the service says
+// drawn through the sanitizer.
+func TestLoadingViewPull(t *testing.T) {
+	var v LoadingView
+	v.Update(store.LoadProgress{Phase: store.PhasePulling, Unit: "chunk", FileIndex: 3, Files: 12,
+		File: "workspace ws\x1b[31m: chunk 3: 20312 rows", Bytes: 3 << 20, Records: 61_000,
+		GivenETA: 90 * time.Second, Elapsed: 4 * time.Second, FileElapsed: 4 * time.Second})
+	out := v.View(NewStyles(true, true), 100, 20)
+	checkScreen(t, out, 100, 20)
+	plain := ansi.Strip(out)
+	for _, want := range []string{"Pulling", "chunk 3/12", "61,000 records", "3.1 MB", "ETA 1m30s", "pulling"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("%q missing from\n%s", want, plain)
+		}
+	}
+	if strings.Contains(out, "\x1b[31m") {
+		t.Error("the service's text reached the terminal raw")
+	}
+}

@@ -29,6 +29,10 @@ type pullFlags struct {
 	settle      time.Duration
 	dryRun      bool
 	refresh     bool
+	open        bool
+	// onProgress, when set, takes the pull's progress instead of the
+	// terminal line (pull --open: the workbench's loading page).
+	onProgress func(live.Progress)
 }
 
 func newPullCommand(io streams, deps liveDeps) *cobra.Command {
@@ -57,12 +61,16 @@ Exit status: 0 complete; 1 incomplete (re-run the same command to resume);
 		Example: `  guesthunt pull --workspace 00000000-0000-0000-0000-000000000000 --db case.duckdb
   guesthunt pull --workspace /subscriptions/…/workspaces/soc --db case.duckdb --since 90d --scope trail
   guesthunt pull --graph --db case.duckdb --since 7d
+  guesthunt pull --workspace WS --db case.duckdb --open   # progress in the workbench, then the case
   guesthunt pull --db case.duckdb             # resume unfinished pulls
   guesthunt pull status --db case.duckdb      # plan, chunks and coverage`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if db == "" {
 				return usagef("pull needs --db FILE: the case file to pull into")
+			}
+			if pf.open {
+				return runPullOpen(cmd.Context(), io, deps, pf, lf, db, cmd.Flags().Changed("since"))
 			}
 			return runPull(cmd.Context(), io, deps, pf, lf, db, cmd.Flags().Changed("since"))
 		},
@@ -82,6 +90,7 @@ Exit status: 0 complete; 1 incomplete (re-run the same command to resume);
 	f.DurationVar(&pf.settle, "settle", 30*time.Minute, "rows newer than this may still be arriving: such chunks stay provisional")
 	f.BoolVar(&pf.dryRun, "dry-run", false, "print the plan (chunks, estimated rows and bytes) and pull nothing")
 	f.BoolVar(&pf.refresh, "refresh", false, "ask provisional chunks again for rows that arrived late")
+	f.BoolVar(&pf.open, "open", false, "show the pull's progress in the workbench, then open the case it filled")
 	addLiveFlags(cmd, &lf)
 	cmd.AddCommand(newPullStatusCommand(io))
 	return cmd
@@ -121,11 +130,15 @@ func pullSpan(pf pullFlags, sinceSet bool, now time.Time) (time.Time, time.Time,
 }
 
 func (pf pullFlags) options(io streams, spool string) live.PullOptions {
-	return live.PullOptions{
+	opt := live.PullOptions{
 		Concurrency: pf.concurrency, ChunkBytes: pf.chunkBytes, ChunkRows: pf.chunkRows,
 		Wait: pf.wait, Settle: pf.settle, DryRun: pf.dryRun, Refresh: pf.refresh,
 		SpoolDir: spool, Progress: pullProgress(io),
 	}
+	if pf.onProgress != nil {
+		opt.Progress = pf.onProgress
+	}
+	return opt
 }
 
 func runPull(ctx context.Context, io streams, deps liveDeps, pf pullFlags, lf liveFlags, db string, sinceSet bool) error {

@@ -14,13 +14,16 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
 
 	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/data/demo"
 	"github.com/guesthunt/guesthunt/data/formats"
+	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/live"
+	"github.com/guesthunt/guesthunt/ui"
 )
 
 // workspace is a small fake Log Analytics workspace for the command's own
@@ -285,5 +288,53 @@ func TestSignInHints(t *testing.T) {
 	r := runWith(t, liveDeps{credential: live.Credential, cloud: live.CloudByName}, "pull", "--graph", "--db", filepath.Join(t.TempDir(), "c.duckdb"), "--auth", "env")
 	if r.code != exitUsage || !strings.Contains(r.stderr, "--auth env needs AZURE_TENANT_ID") {
 		t.Errorf("--auth env without its variables: %+v", r)
+	}
+}
+
+// pull --open: the loading page gets the pull's progress (chunk i/N, rows)
+// and then the case the pull filled opens, with the pull's summary to say.
+func TestPullOpenShowsProgressThenOpens(t *testing.T) {
+	w := newWorkspace(t)
+	db := filepath.Join(t.TempDir(), "case.duckdb")
+	pf := pullFlags{workspace: workspaceID, scope: "invites", wait: time.Minute, since: "15d",
+		from: demo.Start().Truncate(time.Second).Format(time.RFC3339), to: demo.End().Truncate(time.Second).Add(time.Second).Format(time.RFC3339)}
+	var out, errb bytes.Buffer
+	o := pullThenOpen(context.Background(), streams{in: strings.NewReader(""), out: &out, err: &errb}, w.deps(), pf, liveFlags{cloud: "public"}, db, false)
+	var pulling []store.LoadProgress
+	var ds *dataset
+	for {
+		msg := o.Next(func(d *dataset, err error) tea.Msg {
+			if err != nil {
+				t.Fatal(err)
+			}
+			ds = d
+			return "opened"
+		})()
+		if lp, ok := msg.(store.LoadProgress); ok {
+			if lp.Phase == store.PhasePulling {
+				pulling = append(pulling, lp)
+			}
+			continue
+		}
+		break
+	}
+	if ds == nil {
+		t.Fatal("the case did not open")
+	}
+	defer ds.store.Close()
+	if len(pulling) == 0 || pulling[len(pulling)-1].Unit != "chunk" || pulling[len(pulling)-1].Records != int64(len(w.rows)) {
+		t.Fatalf("pull progress on the loading page: %+v", pulling)
+	}
+	if got := ui.FileCounter(pulling[len(pulling)-1]); got != "chunk 1/1" {
+		t.Errorf("counter %q", got)
+	}
+	if !strings.HasPrefix(o.note, "pull 1: workspace "+workspaceID) || !strings.Contains(o.note, "complete") {
+		t.Errorf("note %q", o.note)
+	}
+	if n, err := ds.store.EventCount(context.Background()); err != nil || n != int64(len(w.rows)) {
+		t.Errorf("opened case: %d events, %v", n, err)
+	}
+	if out.Len() > 0 || errb.Len() > 0 {
+		t.Errorf("the pull wrote under the workbench's screen: %q %q", out.String(), errb.String())
 	}
 }

@@ -32,12 +32,21 @@ type openingDataset struct {
 	err      error
 	cancel   context.CancelFunc
 	claimed  atomic.Bool // the outcome has an owner: the model (Next, Wait) or Close
+	note     string      // said in the workbench once the data is in (set before done closes)
 }
 
 // openDatasetAsync opens the dataset as openDataset does, in a goroutine.
 // Cancelling ctx (or Close) stops the load; the outcome is then the
 // cancellation.
 func openDatasetAsync(ctx context.Context, io streams, df dataFlags, paths []string, verdicts bool) *openingDataset {
+	return openAsync(ctx, func(ctx context.Context, o *openingDataset) {
+		o.ds, o.err = openDatasetWith(ctx, io, df, paths, verdicts, loadHooks{progress: o.offer})
+	})
+}
+
+// openAsync runs open in a goroutine; open sets o.ds and o.err (and may
+// offer progress and set o.note) before it returns.
+func openAsync(ctx context.Context, open func(ctx context.Context, o *openingDataset)) *openingDataset {
 	ctx, cancel := context.WithCancel(ctx)
 	o := &openingDataset{
 		progress: make(chan store.LoadProgress, 1),
@@ -46,7 +55,7 @@ func openDatasetAsync(ctx context.Context, io streams, df dataFlags, paths []str
 	}
 	go func() {
 		defer close(o.done)
-		o.ds, o.err = openDatasetWith(ctx, io, df, paths, verdicts, loadHooks{progress: o.offer})
+		open(ctx, o)
 	}()
 	return o
 }

@@ -32,7 +32,12 @@ func runWorkbench(ctx context.Context, io streams, df dataFlags, args []string, 
 		defer closeKeys()
 		opts = append(opts, tea.WithInput(keys))
 	}
-	o := openDatasetAsync(ctx, io, df, args, true)
+	return runWorkbenchOn(ctx, io, df, args, p, openDatasetAsync(ctx, io, df, args, true), opts)
+}
+
+// runWorkbenchOn runs the workbench while o opens its data (a load, or a
+// pull then the case it filled: pull --open).
+func runWorkbenchOn(ctx context.Context, io streams, df dataFlags, args []string, p hunt.Params, o *openingDataset, opts []tea.ProgramOption) error {
 	defer o.Close()
 	var taken atomic.Pointer[dataset] // the model's, once loaded: closed here
 	defer func() {
@@ -54,7 +59,7 @@ func runWorkbench(ctx context.Context, io streams, df dataFlags, args []string, 
 		return ui.OpenedMsg{Opened: ui.Opened{
 			Engine: engine, Replay: engine.Replay, Trails: engine.Trails, Store: ds.store, Data: info, Report: ds.report,
 			Triage: newVerdictStore(ds), TriageLocation: location, TriageDurable: durable,
-			Export: reportExporter(ds, df, args), Tip: reopenStatus(ds.report),
+			Export: reportExporter(ds, df, args), Tip: joinTips(o.note, reopenStatus(ds.report)),
 		}}
 	}
 	m := ui.New(ui.Deps{
@@ -122,4 +127,15 @@ func analystName() string {
 		return name
 	}
 	return "analyst"
+}
+
+// joinTips says both, the first first, leaving out an empty one.
+func joinTips(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
 }

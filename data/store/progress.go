@@ -21,6 +21,9 @@ const (
 	PhaseStoring LoadPhase = "storing"
 	// PhaseSettling: exclusions, non-audit records, duplicates and counts.
 	PhaseSettling LoadPhase = "settling duplicates"
+	// PhasePulling: a live source's chunks are being fetched (guesthunt
+	// pull --open); Unit is "chunk", and ETA comes from the pull.
+	PhasePulling LoadPhase = "pulling"
 	// PhaseDone: the load is over (the last update has Done set).
 	PhaseDone LoadPhase = "done"
 )
@@ -46,6 +49,11 @@ type LoadProgress struct {
 	Elapsed             time.Duration // since the load began
 	FileElapsed         time.Duration // since File began
 	Done                bool          // the final update of the load
+	// Unit names what FileIndex and Files count ("" is files; a pull's
+	// progress counts chunks). GivenETA, when above 0, is the time left as
+	// its producer estimates it (a pull's, from its chunks), not from bytes.
+	Unit     string
+	GivenETA time.Duration
 }
 
 // Fraction is how much of File has been read, 0..1 (0 when its size is unknown).
@@ -76,6 +84,9 @@ func (p LoadProgress) Rate() float64 {
 // it cannot be told (no rate or no size yet). Settling duplicates after the
 // read is not included: its cost does not follow the bytes.
 func (p LoadProgress) ETA() (left time.Duration, ok bool) {
+	if p.GivenETA > 0 {
+		return p.GivenETA, true
+	}
 	rate := p.Rate()
 	if rate <= 0 || p.TotalBytes <= 0 {
 		return 0, false
