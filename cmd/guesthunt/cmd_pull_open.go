@@ -29,10 +29,7 @@ func runPullOpen(ctx context.Context, io streams, deps liveDeps, pf pullFlags, l
 	if pf.dryRun {
 		return usagef("--open with --dry-run: nothing would be pulled to open")
 	}
-	p, err := huntFlags{}.params()
-	if err != nil {
-		return err
-	}
+	p := hunt.DefaultParams() // the workbench's keys change them
 	df := dataFlags{db: db}
 	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(io.out), tea.WithEnvironment(os.Environ())}
 	if io.in != nil {
@@ -71,6 +68,11 @@ func pullThenOpen(ctx context.Context, io streams, deps liveDeps, pf pullFlags, 
 		pullErr := runPull(ctx, quiet, deps, pf, lf, db, sinceSet)
 		o.ds, o.err = openDatasetWith(ctx, io, dataFlags{db: db}, nil, true, loadHooks{progress: offer})
 		o.note = pullNote(said.String(), pullErr)
+		if o.err != nil && pullErr != nil {
+			// Nothing to open because nothing was pulled: the pull's
+			// reason is the one to read.
+			o.err = fmt.Errorf("%s; %w", o.note, o.err)
+		}
 	})
 
 }
