@@ -58,10 +58,14 @@ func GraphNotes(p store.Pull, now time.Time) []string {
 // what Graph answered, and errors no re-run fixes (403, 401, http://, Azure
 // China) have a Permanent() bool method that says true.
 //
-// Of opt, Graph uses DryRun, SpoolDir, Settle, Progress, Now and Sleep.
-// Concurrency is always 1 (the reports budget is five requests per 10 s per
-// app and tenant); ChunkBytes, ChunkRows and Wait have no Graph meaning;
-// Refresh is not implemented for Graph yet.
+// With opt.Refresh, a complete pull's provisional span is pulled again in
+// full as a pull of its own (see refresh); an unfinished one is completed
+// first, with a note.
+//
+// Of opt, Graph uses DryRun, Refresh, SpoolDir, Settle, Progress, Now and
+// Sleep. Concurrency is always 1 (the reports budget is five requests per
+// 10 s per app and tenant); ChunkBytes, ChunkRows and Wait have no Graph
+// meaning.
 func PullGraph(ctx context.Context, j Journal, c *GraphClient, p store.Pull, opt PullOptions) (Summary, error) {
 	if c == nil {
 		return Summary{}, errors.New("graph pull: no Graph client")
@@ -81,12 +85,9 @@ func PullGraph(ctx context.Context, j Journal, c *GraphClient, p store.Pull, opt
 			p.Settle = defaultSettle
 		}
 	}
-	plan, err := PlanGraph(p, DefaultGraphChunk)
+	plan, err := planGraphPull(p)
 	if err != nil {
 		return Summary{}, err
-	}
-	for i := range plan {
-		plan[i].Provisional = plan[i].To.After(p.CreatedAt.Add(-p.Settle))
 	}
 
 	r := &graphRun{ctx: ctx, j: j, c: c, clk: clk, opt: opt}
@@ -107,23 +108,36 @@ func PullGraph(ctx context.Context, j Journal, c *GraphClient, p store.Pull, opt
 	if err != nil {
 		return Summary{}, fmt.Errorf("graph pull: looking for an earlier pull of the same span in the case file: %w", err)
 	}
+	if found && pull.Complete && opt.Refresh {
+		return r.refresh(pull)
+	}
+	if found && opt.Refresh {
+		r.sum.Notes = append(r.sum.Notes, fmt.Sprintf("pull %d was not complete: this run completes it; its provisional chunks can be asked again by a later pull --refresh", pull.ID))
+	}
 	if !found {
 		if pull, err = j.CreatePull(ctx, p, plan); err != nil {
 			return Summary{}, fmt.Errorf("graph pull: recording the plan in the case file: %w", err)
 		}
 	}
+	return r.fetchAll(pull, found)
+}
+
+// fetchAll brings every chunk of pull to loaded, in time order, and marks
+// the pull complete; resumed says the pull was found in the case file.
+func (r *graphRun) fetchAll(pull store.Pull, resumed bool) (Summary, error) {
+	ctx, j := r.ctx, r.j
 	chunks, err := j.PullChunks(ctx, pull.ID)
 	if err != nil {
-		return Summary{Pull: pull}, fmt.Errorf("graph pull %d: reading its chunks from the case file: %w", pull.ID, err)
+		return Summary{Pull: pull, Notes: r.sum.Notes}, fmt.Errorf("graph pull %d: reading its chunks from the case file: %w", pull.ID, err)
 	}
 	if len(chunks) == 0 {
-		return Summary{Pull: pull}, fmt.Errorf("graph pull %d: the case file holds no chunks for it", pull.ID)
+		return Summary{Pull: pull, Notes: r.sum.Notes}, fmt.Errorf("graph pull %d: the case file holds no chunks for it", pull.ID)
 	}
-	r.sum = Summary{Pull: pull, Chunks: len(chunks), Plan: chunks}
+	r.sum = Summary{Pull: pull, Chunks: len(chunks), Plan: chunks, Notes: r.sum.Notes}
 	r.clk.onWait = func(until time.Time, why string) {
 		r.progress(Progress{Chunk: r.sum.Loaded, Of: len(chunks), Rows: r.sum.Rows, Bytes: r.sum.Bytes, ThrottledUntil: until, Note: why})
 	}
-	if found {
+	if resumed {
 		r.progress(Progress{Of: len(chunks), Note: fmt.Sprintf("resuming pull %d: %s", pull.ID, chunkStates(chunks))})
 	}
 
@@ -143,6 +157,20 @@ func PullGraph(ctx context.Context, j Journal, c *GraphClient, p store.Pull, opt
 	}
 	r.progress(Progress{Chunk: r.sum.Loaded, Of: len(chunks), Rows: r.sum.Rows, Bytes: r.sum.Bytes, Note: "pull complete"})
 	return r.sum, nil
+}
+
+// planGraphPull plans p in chunks of DefaultGraphChunk and marks those
+// ending after p.CreatedAt-p.Settle provisional.
+func planGraphPull(p store.Pull) ([]store.PullChunk, error) {
+	plan, err := PlanGraph(p, DefaultGraphChunk)
+	if err != nil {
+		return nil, err
+	}
+	settled := p.CreatedAt.Add(-p.Settle)
+	for i := range plan {
+		plan[i].Provisional = plan[i].To.After(settled)
+	}
+	return plan, nil
 }
 
 // graphPullRecord fills in and checks what the pull record says.

@@ -170,8 +170,8 @@ func runPull(ctx context.Context, io streams, deps liveDeps, pf pullFlags, lf li
 		if err != nil {
 			return err
 		}
-		for _, p := range all {
-			if !p.Complete || pf.refresh {
+		for i, p := range all {
+			if !p.Complete || pf.refresh && !graphRefreshedLater(p, all[i+1:]) {
 				pulls = append(pulls, p)
 			}
 		}
@@ -217,6 +217,19 @@ func runPull(ctx context.Context, io streams, deps liveDeps, pf pullFlags, lf li
 	return failed
 }
 
+// graphRefreshedLater says a Graph pull has a later pull of the same
+// source, target, cloud, scope and To within its span (its refresh):
+// --refresh refreshes that one, which asks again only what is still
+// provisional, instead of asking Graph for the same span twice.
+func graphRefreshedLater(p store.Pull, later []store.Pull) bool {
+	for _, q := range later {
+		if p.Source == "graph" && q.Source == p.Source && q.Target == p.Target && q.Cloud == p.Cloud && q.Scope == p.Scope && q.To.Equal(p.To) && !q.From.Before(p.From) {
+			return true
+		}
+	}
+	return false
+}
+
 // unfinishedLike finds the latest unfinished pull of the same source,
 // target, cloud and scope.
 func unfinishedLike(ctx context.Context, st *store.Store, p store.Pull) (store.Pull, bool, error) {
@@ -243,11 +256,6 @@ func pullOne(ctx context.Context, io streams, deps liveDeps, lf liveFlags, st *s
 	var sum live.Summary
 	switch p.Source {
 	case "graph":
-		if opt.Refresh {
-			// directoryAudits has no ingestion time to ask "what arrived since";
-			// pulling the provisional span again is the way, and not built yet.
-			return live.Summary{Pull: p}, usagef("--refresh is not available for Graph pulls yet: pull the last hours again with --graph --from T")
-		}
 		if c.GraphRoot == "" {
 			return live.Summary{Pull: p}, usageError{errors.New(c.GraphNotFound)}
 		}
