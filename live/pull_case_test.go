@@ -97,6 +97,15 @@ func TestPulledCaseHuntsLikeHandExport(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	sameHunts(t, pulled, hand)
+}
+
+// sameHunts runs the rule on both case files at fixed as-ofs with several
+// parameter sets and requires the same alert rows, column for column
+// (provenance aside), and the same inviter summaries.
+func sameHunts(t *testing.T, pulled, hand *store.Store) {
+	t.Helper()
+	ctx := context.Background()
 	pe, he := hunt.NewEngine(pulled), hunt.NewEngine(hand)
 	asOf := hunt.AsOf{Mode: hunt.AsOfFixed, At: demo.End()}
 	for n, p := range []hunt.Params{
