@@ -106,8 +106,8 @@ func TestPullStatusPrintsCoverage(t *testing.T) {
 	settled := tt(demo.End().Truncate(time.Hour).Add(90 * time.Minute))
 	want := "  coverage:\n" +
 		"    loaded       " + tt(e[0]) + "  " + tt(e[1]) + "  1 chunk\n" +
-		"    gap          " + tt(e[1]) + "  " + tt(e[2]) + "  1 chunk: not loaded; run guesthunt pull --db FILE to finish it\n" +
-		"    provisional  " + tt(e[2]) + "  " + tt(e[3]) + "  1 chunk: rows after " + settled + " may still be arriving; guesthunt pull --db FILE --refresh\n" +
+		"    gap          " + tt(e[1]) + "  " + tt(e[2]) + "  1 chunk: not loaded; run guesthunt pull --db " + db + " to finish it\n" +
+		"    provisional  " + tt(e[2]) + "  " + tt(e[3]) + "  1 chunk: rows after " + settled + " may still be arriving; guesthunt pull --db " + db + " --refresh\n" +
 		"  scope invites: other operations (the guest trail's redemptions, grants, deletions) not pulled\n"
 	if !strings.Contains(r.stdout, want) {
 		t.Errorf("status lacks\n%s\ngot\n%s", want, r.stdout)
@@ -121,7 +121,7 @@ func TestHuntOnAPulledCaseWarns(t *testing.T) {
 	db, e := scopeCase(t)
 	tt := hunt.TableTime
 	gap := "warning: pull 1 is incomplete: " + tt(e[1]) + " to " + tt(e[2]) + " not loaded; run guesthunt pull --db FILE to finish it\n"
-	tail := "warning: rows after " + tt(demo.End().Truncate(time.Hour).Add(90*time.Minute)) + " may still be arriving; guesthunt pull --db FILE --refresh\n"
+	tail := "warning: rows after " + tt(demo.End().Truncate(time.Hour).Add(90*time.Minute)) + " may still be arriving; guesthunt pull --db " + db + " --refresh\n"
 	end := demo.End().Format(time.RFC3339Nano)
 	late := demo.End().Truncate(time.Hour).Add(2 * time.Hour).Format(time.RFC3339Nano)
 	for _, c := range []struct {

@@ -53,7 +53,7 @@ func writePullStatus(ctx context.Context, io streams, st *store.Store) error {
 		}
 		state := "complete"
 		if !p.Complete {
-			state = "INCOMPLETE: run guesthunt pull --db FILE to resume"
+			state = "INCOMPLETE: run guesthunt pull --db " + st.Path() + " to resume"
 		}
 		src := "workspace " + p.Target
 		if p.Source == "graph" {
@@ -81,7 +81,7 @@ func writePullStatus(ctx context.Context, io streams, st *store.Store) error {
 		}
 		fmt.Fprintf(&b, "  %d chunks: %d loaded, %d fetched, %d planned · %d rows · %s\n", len(chunks),
 			counts[store.ChunkLoaded], counts[store.ChunkFetched], counts[store.ChunkPlanned], rows, humanBytes(bytes))
-		writePullCoverage(&b, p, cov)
+		writePullCoverage(&b, st.Path(), p, cov)
 	}
 	sum, err := st.Summary(ctx)
 	if err != nil {
@@ -104,7 +104,7 @@ func writePullStatus(ctx context.Context, io streams, st *store.Store) error {
 
 // writePullCoverage lists the pull's stretches (store.Coverage): what the
 // hunt can trust, what is a hole, and what may still grow.
-func writePullCoverage(b *strings.Builder, p store.Pull, cov []store.PullCoverage) {
+func writePullCoverage(b *strings.Builder, db string, p store.Pull, cov []store.PullCoverage) {
 	b.WriteString("  coverage:\n")
 	for _, c := range cov {
 		if c.PullID != p.ID {
@@ -113,10 +113,10 @@ func writePullCoverage(b *strings.Builder, p store.Pull, cov []store.PullCoverag
 		state, note := "loaded", ""
 		switch {
 		case !c.Loaded:
-			state, note = "gap", ": not loaded; run guesthunt pull --db FILE to finish it"
+			state, note = "gap", ": not loaded; run guesthunt pull --db "+db+" to finish it"
 		case c.Provisional:
 			state = "provisional"
-			note = fmt.Sprintf(": rows after %s may still be arriving; guesthunt pull --db FILE --refresh", hunt.TableTime(c.SettledBefore))
+			note = fmt.Sprintf(": rows after %s may still be arriving; guesthunt pull --db %s --refresh", hunt.TableTime(c.SettledBefore), db)
 		}
 		chunks := "1 chunk"
 		if c.Chunks != 1 {
