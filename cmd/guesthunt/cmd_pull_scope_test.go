@@ -121,7 +121,7 @@ func TestHuntOnAPulledCaseWarns(t *testing.T) {
 	db, e := scopeCase(t)
 	tt := hunt.TableTime
 	gap := "warning: pull 1 is incomplete: " + tt(e[1]) + " to " + tt(e[2]) + " not loaded; run guesthunt pull --db FILE to finish it\n"
-	tail := "warning: rows after " + tt(demo.End().Truncate(time.Hour).Add(90*time.Minute)) + " may still be arriving; guesthunt pull --db " + db + " --refresh\n"
+	tail := "warning: rows after " + tt(demo.End().Truncate(time.Hour).Add(90*time.Minute)) + " may still be arriving; guesthunt pull --db FILE --refresh\n"
 	end := demo.End().Format(time.RFC3339Nano)
 	late := demo.End().Truncate(time.Hour).Add(2 * time.Hour).Format(time.RFC3339Nano)
 	for _, c := range []struct {
