@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -77,7 +76,10 @@ func TestRemoteWorkbenchVerdictsKeyedByWorkspace(t *testing.T) {
 	tm := teatest.NewTestModel(t, ui.New(deps), teatest.WithInitialTermSize(120, 36))
 	waitScreen(t, tm, "inviters flagged")
 	tm.Type("tm")
-	waitScreen(t, tm, "1/"+itoa(len(local.Inviters))+" triaged")
+	// The message line, not the header's count: the renderer redraws only
+	// the cells that change, so "1/N triaged" need not reach the output
+	// as one string (the count's digit alone changes).
+	waitScreen(t, tm, "saved: inviter")
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +142,6 @@ func flagged(res *hunt.Result, upn string) bool {
 	return false
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // waitScreen waits until the program has drawn want.
 func waitScreen(t *testing.T, tm *teatest.TestModel, want string) {
