@@ -142,7 +142,6 @@ func flagged(res *hunt.Result, upn string) bool {
 	return false
 }
 
-
 // waitScreen waits until the program has drawn want.
 func waitScreen(t *testing.T, tm *teatest.TestModel, want string) {
 	t.Helper()
