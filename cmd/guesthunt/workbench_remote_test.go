@@ -76,10 +76,17 @@ func TestRemoteWorkbenchVerdictsKeyedByWorkspace(t *testing.T) {
 	tm := teatest.NewTestModel(t, ui.New(deps), teatest.WithInitialTermSize(120, 36))
 	waitScreen(t, tm, "inviters flagged")
 	tm.Type("tm")
-	// The message line, not the header's count: the renderer redraws only
-	// the cells that change, so "1/N triaged" need not reach the output
-	// as one string (the count's digit alone changes).
-	waitScreen(t, tm, "saved: inviter")
+	// Wait for the save itself: the renderer redraws only the cells that
+	// change, so no message need reach the output as one string.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		all, err := deps.Triage.All(context.Background())
+		if err == nil && len(all) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the verdict was not saved: %v %v", all, err)
+		}
+	}
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
