@@ -166,6 +166,10 @@ func New(deps Deps) Model {
 	m.setSignalColumns()
 	m.opening = deps.Load != nil
 	m.keys.Submit.SetEnabled(deps.Exercise != nil)
+	if _, remote := m.remoteWorkspace(); remote {
+		// A workspace has no "end of data" to reset to: latest is now there.
+		m.keys.AsOfReset.SetHelp("r", "as-of = now (in the workspace)")
+	}
 	return m
 }
 

@@ -34,6 +34,9 @@ func (m Model) headerInfo() HeaderInfo {
 		// The header describes what is on screen, not a request in flight.
 		h.Params = paramsInfo(m.res.Params, m.res.AsOf)
 		h.Coverage = CoverageInfo{BaselineCovered: m.res.Coverage.BaselineCovered, Note: m.res.Coverage.Note}
+		if _, remote := m.remoteWorkspace(); remote && h.Params.AsOfNote == "end of data" {
+			h.Params.AsOfNote = "now" // a workspace's latest is the clock (RemoteRule)
+		}
 		for _, w := range m.res.Warnings {
 			if w.Kind != hunt.WarnBaselineNotCovered { // the coverage line says it
 				h.Warnings = append(h.Warnings, w.Text)
