@@ -92,6 +92,10 @@ func (e *QueryError) Error() string {
 		}
 	case KindAuth:
 		b.WriteString("could not sign in")
+		if hint := SignInHint(e.Err); hint != "" {
+			// The next step first: a message line cuts from the right.
+			b.WriteString(": " + hint)
+		}
 	case KindConfig:
 		b.WriteString("cannot query")
 	default:

@@ -73,6 +73,8 @@ func Header(h HeaderInfo, st Styles, width int) string {
 	switch {
 	case d.Loading && p.AsOf.IsZero():
 		asOf = safe.Text(p.AsOfNote) + ", once loaded"
+	case h.Remote != "" && p.AsOf.IsZero():
+		asOf = "now, once the workspace answers" // nothing ran yet (or it failed)
 	case p.AsOfNote != "":
 		asOf += " (" + safe.Text(p.AsOfNote) + ")"
 	}

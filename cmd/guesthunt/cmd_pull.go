@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -287,7 +288,10 @@ func liveError(err error) error {
 		return nil
 	}
 	if hint := live.SignInHint(err); hint != "" {
-		return usageError{fmt.Errorf("%w; %s", err, hint)}
+		if !strings.Contains(err.Error(), hint) {
+			err = fmt.Errorf("%w; %s", err, hint)
+		}
+		return usageError{err}
 	}
 	if live.IsPermanent(err) {
 		return usageError{err}
