@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/guesthunt/guesthunt/data"
 	"github.com/guesthunt/guesthunt/data/demo"
 	"github.com/guesthunt/guesthunt/hunt"
+	"github.com/guesthunt/guesthunt/hunt/hunttest"
 )
 
 // fakeWorkspace is an in-memory Log Analytics workspace holding the demo
@@ -68,7 +68,7 @@ func (f *fakeWorkspace) Query(ctx context.Context, query string, envelope [2]tim
 		}
 		return tbl, nil
 	}
-	return alertTable(res.Rows)
+	return hunttest.RemoteTable(res.Rows)
 }
 
 func (f *fakeWorkspace) cancels() int {
@@ -96,46 +96,6 @@ func paramsOfQuery(q string) (hunt.Params, bool) {
 		}
 	}
 	return hunt.Params{}, false
-}
-
-// alertTable writes alerts as the LA API sends them (datetimes as strings,
-// dynamic as JSON text, long as numbers), through a JSON round trip.
-func alertTable(alerts []hunt.Alert) (hunt.RemoteTable, error) {
-	rows := [][]any{}
-	for _, a := range alerts {
-		var row []any
-		for _, v := range a.Values() {
-			switch x := v.(type) {
-			case time.Time:
-				if x.IsZero() {
-					row = append(row, nil)
-				} else {
-					row = append(row, data.FormatTime(x))
-				}
-			case *int64:
-				if x == nil {
-					row = append(row, nil)
-				} else {
-					row = append(row, *x)
-				}
-			case json.RawMessage:
-				if x == nil {
-					row = append(row, nil)
-				} else {
-					row = append(row, string(x))
-				}
-			default:
-				row = append(row, v)
-			}
-		}
-		rows = append(rows, row)
-	}
-	body, err := json.Marshal(rows)
-	if err != nil {
-		return hunt.RemoteTable{}, err
-	}
-	tbl := hunt.RemoteTable{Columns: hunt.AlertColumns(), Raw: body}
-	return tbl, json.Unmarshal(body, &tbl.Rows)
 }
 
 // remoteParams are the demo's defaults pinned to its end: what the fake

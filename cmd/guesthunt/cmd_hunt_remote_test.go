@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/guesthunt/guesthunt/data/demo"
 	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/hunt"
+	"github.com/guesthunt/guesthunt/hunt/hunttest"
 )
 
 // fakeWorkspace answers the rule's query with a fixed table, as Kusto
@@ -57,44 +57,10 @@ func demoAlerts(t *testing.T) *hunt.Result {
 	return res
 }
 
-// remoteTableOf writes alerts as the LA API would (datetimes as strings,
-// dynamic as JSON text, long as numbers) through a JSON round trip.
+// remoteTableOf writes alerts as the LA API would (hunttest.RemoteTable).
 func remoteTableOf(t *testing.T, alerts []hunt.Alert) hunt.RemoteTable {
-	rows := [][]any{}
-	for _, a := range alerts {
-		var row []any
-		for _, v := range a.Values() {
-			switch x := v.(type) {
-			case time.Time:
-				if x.IsZero() {
-					row = append(row, nil)
-				} else {
-					row = append(row, data.FormatTime(x))
-				}
-			case *int64:
-				if x == nil {
-					row = append(row, nil)
-				} else {
-					row = append(row, *x)
-				}
-			case json.RawMessage:
-				if x == nil {
-					row = append(row, nil)
-				} else {
-					row = append(row, string(x))
-				}
-			default:
-				row = append(row, v)
-			}
-		}
-		rows = append(rows, row)
-	}
-	body, err := json.Marshal(rows)
+	tbl, err := hunttest.RemoteTable(alerts)
 	if err != nil {
-		t.Fatal(err)
-	}
-	tbl := hunt.RemoteTable{Columns: hunt.AlertColumns(), Raw: body}
-	if err := json.Unmarshal(body, &tbl.Rows); err != nil {
 		t.Fatal(err)
 	}
 	return tbl
