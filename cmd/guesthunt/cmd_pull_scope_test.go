@@ -1,11 +1,8 @@
 package main
 
 import (
-	"compress/gzip"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"os"
+	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,6 +14,7 @@ import (
 	"github.com/guesthunt/guesthunt/data/formats"
 	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/hunt"
+	"github.com/guesthunt/guesthunt/live"
 )
 
 // scopeCase writes a case file holding the demo tenant's invites as one
@@ -58,8 +56,12 @@ func scopeCase(t *testing.T) (string, []time.Time) {
 				part = append(part, r)
 			}
 		}
-		path := filepath.Join(dir, "chunk"+strconv.Itoa(i)+".json.gz")
-		sum := spoolLAAPI(t, path, part)
+		path, sum, _, err := live.WriteSpool(dir, "chunk"+strconv.Itoa(i)+".json.gz", func(w io.Writer) error {
+			return formats.WriteRecords(w, formats.FormatLAAPI, part)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := st.MarkFetched(ctx, p.ID, c.Seq, path, sum, int64(len(part)), 0); err != nil {
 			t.Fatal(err)
 		}
@@ -68,32 +70,6 @@ func scopeCase(t *testing.T) (string, []time.Time) {
 		}
 	}
 	return db, edges
-}
-
-// spoolLAAPI writes recs as a gzipped Log Analytics query API body, as a
-// pull spools it, and returns its SHA-256.
-func spoolLAAPI(t *testing.T, path string, recs []data.Record) string {
-	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	zw := gzip.NewWriter(f)
-	if err := formats.WriteRecords(zw, formats.FormatLAAPI, recs); err != nil {
-		t.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
 }
 
 func TestPullStatusPrintsCoverage(t *testing.T) {
