@@ -66,17 +66,7 @@ func TestGraphPulledCaseHuntsLikeHandExport(t *testing.T) {
 		t.Fatalf("pull: %+v", sum)
 	}
 
-	export := filepath.Join(dir, "directoryAudits.ndjson")
-	if err := formats.WriteFile(export, formats.FormatGraphNDJSON, recs); err != nil {
-		t.Fatal(err)
-	}
-	hand, err := store.Open(filepath.Join(dir, "hand.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	hand := handCase(t, filepath.Join(dir, "directoryAudits.ndjson"), formats.FormatGraphNDJSON, recs)
 	defer hand.Close()
-	if _, err := hand.Load(ctx, []string{export}, store.LoadOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	sameHunts(t, pulled, hand)
 }

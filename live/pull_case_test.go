@@ -84,20 +84,27 @@ func TestPulledCaseHuntsLikeHandExport(t *testing.T) {
 		t.Fatalf("pull: %+v", sum)
 	}
 
-	export := filepath.Join(dir, "AuditLogs.ndjson")
-	if err := formats.WriteFile(export, formats.FormatLANDJSON, recs); err != nil {
+	hand := handCase(t, filepath.Join(dir, "AuditLogs.ndjson"), formats.FormatLANDJSON, recs)
+	defer hand.Close()
+	sameHunts(t, pulled, hand)
+}
+
+// handCase is the hand export of recs in format f, loaded into a case file
+// of its own.
+func handCase(t *testing.T, export string, f formats.Format, recs []data.Record) *store.Store {
+	t.Helper()
+	if err := formats.WriteFile(export, f, recs); err != nil {
 		t.Fatal(err)
 	}
-	hand, err := store.Open(filepath.Join(dir, "hand.duckdb"))
+	hand, err := store.Open(export + ".duckdb")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer hand.Close()
-	if _, err := hand.Load(ctx, []string{export}, store.LoadOptions{}); err != nil {
+	if _, err := hand.Load(context.Background(), []string{export}, store.LoadOptions{}); err != nil {
+		hand.Close()
 		t.Fatal(err)
 	}
-
-	sameHunts(t, pulled, hand)
+	return hand
 }
 
 // sameHunts runs the rule on both case files at fixed as-ofs with several
