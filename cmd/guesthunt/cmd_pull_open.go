@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"time"
-
-	tea "charm.land/bubbletea/v2"
 
 	"github.com/guesthunt/guesthunt/data/store"
 	"github.com/guesthunt/guesthunt/hunt"
@@ -31,15 +28,11 @@ func runPullOpen(ctx context.Context, io streams, deps liveDeps, pf pullFlags, l
 	}
 	p := hunt.DefaultParams() // the workbench's keys change them
 	df := dataFlags{db: db}
-	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(io.out), tea.WithEnvironment(os.Environ())}
-	if io.in != nil {
-		keys, closeKeys, err := openKeyInput(io.in, nil)
-		if err != nil {
-			return err
-		}
-		defer closeKeys()
-		opts = append(opts, tea.WithInput(keys))
+	opts, closeKeys, err := programOptions(ctx, io, nil)
+	if err != nil {
+		return err
 	}
+	defer closeKeys()
 	return runWorkbenchOn(ctx, io, df, nil, p, pullThenOpen(ctx, io, deps, pf, lf, db, sinceSet), opts)
 }
 

@@ -132,15 +132,11 @@ func runExercise(cmd *cobra.Command, io streams, key scenario.Key, paths []strin
 		Triage: triage.New(triage.NewMemory()), TriageLocation: "exercise: your own verdicts; X scores them",
 		Exercise: &ui.Exercise{Name: key.Scenario, Started: time.Now(), Grade: grader(key), Log: log.write},
 	})
-	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(io.out), tea.WithEnvironment(os.Environ())}
-	if io.in != nil {
-		keys, closeKeys, err := openKeyInput(io.in, nil)
-		if err != nil {
-			return err
-		}
-		defer closeKeys()
-		opts = append(opts, tea.WithInput(keys))
+	opts, closeKeys, err := programOptions(ctx, io, nil)
+	if err != nil {
+		return err
 	}
+	defer closeKeys()
 	final, err := tea.NewProgram(m, opts...).Run()
 	if fm, ok := final.(ui.Model); ok {
 		if s := fm.ExerciseScore(); s != nil {

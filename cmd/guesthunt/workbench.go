@@ -23,15 +23,11 @@ import (
 // environment (tea.EnvMsg) carries NO_COLOR to the model, and the terminal
 // is asked for its background from inside the event loop.
 func runWorkbench(ctx context.Context, io streams, df dataFlags, args []string, p hunt.Params) error {
-	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(io.out), tea.WithEnvironment(os.Environ())}
-	if io.in != nil {
-		keys, closeKeys, err := openKeyInput(io.in, args)
-		if err != nil {
-			return err
-		}
-		defer closeKeys()
-		opts = append(opts, tea.WithInput(keys))
+	opts, closeKeys, err := programOptions(ctx, io, args)
+	if err != nil {
+		return err
 	}
+	defer closeKeys()
 	return runWorkbenchOn(ctx, io, df, args, p, openDatasetAsync(ctx, io, df, args, true), opts)
 }
 
@@ -127,6 +123,22 @@ func analystName() string {
 		return name
 	}
 	return "analyst"
+}
+
+// programOptions are a workbench program's: the context, the output, the
+// environment (NO_COLOR), and keys from the terminal, which is /dev/tty
+// when standard input carries the data (tty.go). closeKeys releases them.
+func programOptions(ctx context.Context, io streams, args []string) (opts []tea.ProgramOption, closeKeys func(), err error) {
+	opts = []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(io.out), tea.WithEnvironment(os.Environ())}
+	closeKeys = func() {}
+	if io.in != nil {
+		keys, closeIn, err := openKeyInput(io.in, args)
+		if err != nil {
+			return nil, nil, err
+		}
+		opts, closeKeys = append(opts, tea.WithInput(keys)), closeIn
+	}
+	return opts, closeKeys, nil
 }
 
 // joinTips says both, the first first, leaving out an empty one.

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -27,15 +26,11 @@ func runRemoteWorkbench(ctx context.Context, io streams, df dataFlags, rf remote
 		return err
 	}
 	defer closeDeps()
-	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(io.out), tea.WithEnvironment(os.Environ())}
-	if io.in != nil {
-		keys, closeKeys, err := openKeyInput(io.in, args)
-		if err != nil {
-			return err
-		}
-		defer closeKeys()
-		opts = append(opts, tea.WithInput(keys))
+	opts, closeKeys, err := programOptions(ctx, io, args)
+	if err != nil {
+		return err
 	}
+	defer closeKeys()
 	_, err = tea.NewProgram(ui.New(deps), opts...).Run()
 	if ctx.Err() != nil {
 		return nil // interrupted: leaving is what was asked for
