@@ -385,9 +385,14 @@ func pairsSQL(copies string, masks []int64) string {
 		}
 		agree = timeAgree("tg") + " AND " + timeAgree("adt") + " AND CASE m.mask " + strings.Join(cases, " ") + " ELSE false END"
 	}
-	return `WITH k AS MATERIALIZED (` + copies + `),
+	// Only what pairing reads is materialised.
+	cols := []string{"r", "src", "idh", "mask", "tg", "adt", "cklinked", qualityKeySQL + " AS q"}
+	for j := range masks {
+		cols = append(cols, fmt.Sprintf("d%d", j))
+	}
+	return `WITH k AS MATERIALIZED (SELECT ` + strings.Join(cols, ", ") + ` FROM (` + copies + `)),
 		best AS (
-			SELECT idh, (min(` + qualityKeySQL + `) & 281474976710655::HUGEINT)::BIGINT AS keep, bool_or(cklinked) AS linked
+			SELECT idh, (min(q) & 281474976710655::HUGEINT)::BIGINT AS keep, bool_or(cklinked) AS linked
 			FROM k WHERE idh IS NOT NULL GROUP BY idh)
 		SELECT m.r, m.src, m.idh, b.r AS keep, b.src AS keep_src,
 			NOT best.linked AND (m.mask & ~b.mask) = 0 AND (` + agree + `) AS ok
