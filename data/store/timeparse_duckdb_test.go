@@ -159,7 +159,7 @@ func duckTimes(t *testing.T, inputs []string) ([]int64, []bool) {
 // ParseTimestamp accept exactly the same texts and give the same instant,
 // to the 100 ns tick, for tricky spellings and a generated corpus.
 func TestTimeSQLMatchesParseTimestamp(t *testing.T) {
-	inputs := append(append([]string(nil), trickyTimestamps...), timestampCorpus(1)...)
+	inputs := append(append(append([]string(nil), trickyTimestamps...), timestampCorpus(1)...), plainShapes(4)...)
 	ns, ok := duckTimes(t, inputs)
 	accepted, failures := 0, 0
 	for i, s := range inputs {
@@ -263,4 +263,32 @@ func TestSpellingsLoadAlikeOnBothPaths(t *testing.T) {
 		}
 	}
 	t.Logf("%d spellings", len(accepted))
+}
+
+// plainShapes are strings of the plain spellings' shape with every field
+// at or just past the ends of its range, mostly inside.
+func plainShapes(seed uint64) []string {
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	field := func(good, bad []string) string {
+		if rng.IntN(8) == 0 {
+			return bad[rng.IntN(len(bad))]
+		}
+		return good[rng.IntN(len(good))]
+	}
+	var out []string
+	for range 3000 {
+		s := field([]string{"1678", "1999", "2021", "2262", "2999"}, []string{"1677", "0000", "3000", "9999"}) + "-" +
+			field([]string{"01", "09", "10", "12"}, []string{"00", "13", "19", "99"}) + "-" +
+			field([]string{"01", "09", "10", "28", "31"}, []string{"00", "32", "40", "99"}) +
+			field([]string{"T", " "}, []string{"t", "_"}) +
+			field([]string{"00", "09", "19", "23"}, []string{"24", "29", "99"}) + ":" +
+			field([]string{"00", "09", "59"}, []string{"60", "99"}) + ":" +
+			field([]string{"00", "09", "59"}, []string{"60", "61", "99"})
+		if n := rng.IntN(9); n > 0 {
+			s += "." + fmt.Sprint(rng.Int64N(10_000_000_000))[:min(n, 7)]
+		}
+		s += field([]string{"", "Z"}, []string{"z", "+00:00"})
+		out = append(out, s)
+	}
+	return out
 }
