@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,25 +57,27 @@ func (s *Store) Records(ctx context.Context, keys []RecordKey) (map[RecordKey]da
 const rowGroupSize = 122_880
 
 // rowidFilter selects the given (sorted) rowids with one scan per row group
-// they fall in. A single IN list spanning the table makes DuckDB scan all of
-// it (its min/max prune nothing); per-group lists prune to those groups: a
-// few milliseconds instead of a tenth of a second at a million rows.
-func rowidFilter(rowids []int64) (string, []any) {
+// they fall in, each bounded by its first and last rowid. The rowids are
+// numbers this package computed, written as literals: DuckDB skips the row
+// groups outside a literal range, but with bound parameters it read the
+// whole table once per group (a quarter of a second for the 21 alert rows of
+// a million events, twice that at two million).
+func rowidFilter(rowids []int64) string {
 	var branches []string
-	var args []any
 	for i := 0; i < len(rowids); {
 		j := i
 		for j < len(rowids) && rowids[j]/rowGroupSize == rowids[i]/rowGroupSize {
 			j++
 		}
-		branches = append(branches, "SELECT * FROM _Events WHERE rowid IN ("+
-			strings.TrimSuffix(strings.Repeat("?, ", j-i), ", ")+")")
-		for _, r := range rowids[i:j] {
-			args = append(args, r)
+		list := make([]string, j-i)
+		for n, r := range rowids[i:j] {
+			list[n] = strconv.FormatInt(r, 10)
 		}
+		branches = append(branches, fmt.Sprintf("SELECT * FROM _Events WHERE rowid BETWEEN %d AND %d AND rowid IN (%s)",
+			rowids[i], rowids[j-1], strings.Join(list, ", ")))
 		i = j
 	}
-	return strings.Join(branches, " UNION ALL "), args
+	return strings.Join(branches, " UNION ALL ")
 }
 
 func (s *Store) firstRows(ctx context.Context) (map[int64]int64, error) {
@@ -107,13 +110,13 @@ func (s *Store) fetchRecords(ctx context.Context, rowids []int64, firstRows map[
 		}
 	}
 	rows := "SELECT *, rowid AS _rowid FROM _Events WHERE false"
-	filter, args := rowidFilter(rowids)
+	filter := rowidFilter(rowids)
 	if filter != "" {
 		rows = strings.ReplaceAll(filter, "SELECT * FROM", "SELECT *, rowid AS _rowid FROM")
 	}
 	query := "SELECT " + strings.Join(cols, ", ") + ", e._SourceId, e._rowid FROM (" + rows + ") e" +
 		" WHERE NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e._rowid)"
-	result, err := s.db.QueryContext(ctx, query, args...)
+	result, err := s.db.QueryContext(ctx, query)
 	if err != nil {
 		return fmt.Errorf("fetch records: %w", err)
 	}
