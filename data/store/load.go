@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/guesthunt/guesthunt/data/formats"
@@ -291,7 +292,7 @@ func (e *insertError) Unwrap() error { return e.err }
 // are contiguous, which record numbers (rowid - FirstRow + 1) rely on.
 func (s *Store) fixFirstRow(ctx context.Context, src *sourceRow) error {
 	var n, minRow, maxRow sql.NullInt64
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*), min(rowid), max(rowid) FROM _Events WHERE _SourceId = ?`, src.id).
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*), min(rowid), max(rowid) FROM _Events e WHERE `+ofSource("e", src.id)).
 		Scan(&n, &minRow, &maxRow); err != nil {
 		return err
 	}
@@ -340,8 +341,8 @@ func (s *Store) finishSource(ctx context.Context, src sourceRow, rejected []reje
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO _Excluded (EventRow, SourceId, Record, Line, Kind, Detail)
 		SELECT e.rowid, e._SourceId, e.rowid - ? + 1, NULL, 'skipped', e.Type FROM _Events e
-		WHERE e._SourceId = ? AND `+nonAuditSQL("e")+`
-			AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid)`, src.firstRow, src.id); err != nil {
+		WHERE `+ofSource("e", src.id)+` AND `+nonAuditSQL("e")+`
+			AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid)`, src.firstRow); err != nil {
 		return fmt.Errorf("%s: skip records that are not audit events: %w", src.display, err)
 	}
 	touched, err := resolveDuplicates(ctx, tx, src.id)
@@ -396,10 +397,10 @@ func recount(ctx context.Context, tx *sql.Tx, sources []int64) error {
 			return fmt.Errorf("count file %d: %w", id, err)
 		}
 		span := `SELECT count(*) AS n, min(TimeGenerated) AS lo, max(TimeGenerated) AS hi FROM _Events e
-			WHERE e._SourceId = $1 AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid)`
+			WHERE ` + ofSource("e", id) + ` AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid)`
 		switch {
 		case excluded == 0:
-			span = `SELECT count(*) AS n, min(TimeGenerated) AS lo, max(TimeGenerated) AS hi FROM _Events e WHERE e._SourceId = $1`
+			span = `SELECT count(*) AS n, min(TimeGenerated) AS lo, max(TimeGenerated) AS hi FROM _Events e WHERE ` + ofSource("e", id)
 		case excluded >= records:
 			span = `SELECT 0 AS n, NULL::TIMESTAMP_NS AS lo, NULL::TIMESTAMP_NS AS hi`
 		}
@@ -421,6 +422,14 @@ func (s *Store) abandonSource(src sourceRow, cause error) {
 		FROM _Events e WHERE e._SourceId = ? AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid)`,
 		src.firstRow, "load failed: "+cause.Error(), src.id)
 	s.db.ExecContext(ctx, `UPDATE _Sources SET Loaded = 0, Error = ?, Done = true WHERE SourceId = ?`, "load failed: "+cause.Error(), src.id)
+}
+
+// ofSource is the condition that a row of _Events e is the file id's. The
+// id is a literal (a number, never text from a log): DuckDB skips the row
+// groups of other files for a literal, but reads them all for a bound
+// parameter.
+func ofSource(e string, id int64) string {
+	return e + "._SourceId = " + strconv.FormatInt(id, 10)
 }
 
 // nullTime is t as nanoseconds for make_timestamp_ns: the driver's binding

@@ -34,7 +34,7 @@ func (s *Store) loadNative(ctx context.Context, src sourceRow, fr *FileReport, t
 		// A record without a usable TimeGenerated must be named and rejected:
 		// only the streamed path can say which one and why.
 		var missingTime int64
-		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM _Events WHERE _SourceId = ? AND TimeGenerated IS NULL`, src.id).
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM _Events e WHERE `+ofSource("e", src.id)+` AND e.TimeGenerated IS NULL`).
 			Scan(&missingTime)
 		return missingTime == 0, err
 	}, tr)
