@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -26,32 +27,40 @@ func fillReport(ctx context.Context, q querier, fr *FileReport) error {
 	if from.Valid {
 		fr.From, fr.To = from.Time.UTC(), to.Time.UTC()
 	}
-	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM _Excluded
-		WHERE SourceId = $1 AND Kind = 'duplicate' AND KeptSource = $1`, fr.SourceID).Scan(&fr.Repeats); err != nil {
-		return err
-	}
-	fr.Skipped = nil
-	rows, err := q.QueryContext(ctx, `SELECT Detail, count(*) FROM _Excluded WHERE SourceId = ? AND Kind = 'skipped' GROUP BY Detail`, fr.SourceID)
+	// Repeats inside the file and skipped records by kind, in one pass over
+	// the file's exclusions (named by a literal id, which DuckDB prunes by).
+	fr.Repeats, fr.Skipped = 0, nil
+	id := strconv.FormatInt(fr.SourceID, 10)
+	rows, err := q.QueryContext(ctx, `SELECT Kind, Detail, count(*) FILTER (WHERE KeptSource = `+id+`)::BIGINT, count(*)::BIGINT
+		FROM _Excluded WHERE SourceId = `+id+` AND Kind IN ('duplicate', 'skipped') GROUP BY Kind, Detail`)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
-		var kind string
-		var n int64
-		if err := rows.Scan(&kind, &n); err != nil {
+		var kind, detail string
+		var repeats, n int64
+		if err := rows.Scan(&kind, &detail, &repeats, &n); err != nil {
 			rows.Close()
 			return err
 		}
-		if fr.Skipped == nil {
-			fr.Skipped = SkipCounts{}
+		switch kind {
+		case "duplicate":
+			fr.Repeats += repeats
+		case "skipped":
+			if fr.Skipped == nil {
+				fr.Skipped = SkipCounts{}
+			}
+			fr.Skipped[detail] = n
 		}
-		fr.Skipped[kind] = n
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	fr.Rejections = nil
+	fr.Rejections, fr.ConflictIn = nil, nil
+	if fr.Rejected == 0 && fr.Conflicts == 0 {
+		return nil
+	}
 	rows, err = q.QueryContext(ctx, `SELECT Record, coalesce(Line, 0), Detail FROM _Excluded WHERE SourceId = ? AND Kind = 'rejected'
 		ORDER BY Record LIMIT ?`, fr.SourceID, MaxRejectionsShown)
 	if err != nil {
@@ -69,7 +78,9 @@ func fillReport(ctx context.Context, q querier, fr *FileReport) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	fr.ConflictIn = nil
+	if fr.Conflicts == 0 {
+		return nil
+	}
 	rows, err = q.QueryContext(ctx, `SELECT c.EventRow - s.FirstRow + 1, e.Id, c.Field, os.Path, c.OtherRow - os.FirstRow + 1
 		FROM _Conflicts c JOIN _Sources s ON s.SourceId = c.SourceId JOIN _Events e ON e.rowid = c.EventRow
 			JOIN _Events o ON o.rowid = c.OtherRow JOIN _Sources os ON os.SourceId = o._SourceId
