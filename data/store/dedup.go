@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/guesthunt/guesthunt/data"
@@ -35,36 +36,49 @@ func resolveDuplicates(ctx context.Context, tx *sql.Tx, srcID int64) ([]int64, e
 			tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+t)
 		}
 	}()
-	scope, scopeRows, err := eventRowsScope(ctx, tx, srcID)
+	rs, err := eventRowsScope(ctx, tx, srcID)
 	if err != nil {
 		return nil, err
 	}
-	// Groups the new rows are in: an Id seen twice, or, when some copy has
-	// no Id (the group of the empty Id, noid), a correlation shared with one.
-	if err := exec(`CREATE OR REPLACE TEMP TABLE _seed_id AS
-		SELECT hash(e.Id) AS idh, bool_or(e.Id = '') AS noid, count(*) AS n FROM _Events e WHERE `+scope+`
-		GROUP BY idh HAVING (count(*) > 1 AND bool_or(e._SourceId = $1)) OR bool_or(e.Id = '')`, srcID); err != nil {
-		return nil, err
-	}
-	var anyNoID, anyRepeat bool
-	var repeats int64
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(bool_or(noid), false), coalesce(bool_or(NOT noid), false),
-		coalesce(sum(n) FILTER (WHERE NOT noid), 0) FROM _seed_id`).
-		Scan(&anyNoID, &anyRepeat, &repeats); err != nil {
-		return nil, err
-	}
-	if !anyNoID && !anyRepeat {
-		return []int64{srcID}, nil // the usual first file: nothing repeats
-	}
+	scope := rs.where
 	// The rows to settle: in the usual case those of repeated Ids, read in
 	// the statement that pairs them (a wide temp table costs more than the
-	// reading); with Id-less copies, the linked set _rf.
-	where, cklinked := `hash(e.Id) IN (SELECT idh FROM _seed_id WHERE NOT noid) AND `+scope, "false"
-	if repeats >= scopeRows*9/10 {
-		// Nearly every row repeats (exports of the same days): reading them
-		// all costs less than picking them out. Rows of no group pair with
-		// nothing.
+	// reading); with Id-less copies, the linked set _rf. When nearly every
+	// row repeats (exports of the same days), reading them all costs less
+	// than picking them out, and rows of no group pair with nothing.
+	var anyNoID bool
+	var where string
+	cklinked := "false"
+	full, err := nearlyAllRepeat(ctx, tx, srcID, rs)
+	if err != nil {
+		return nil, err
+	}
+	if full {
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM _Events e WHERE e.Id = '' AND `+scope+`)`, srcID).Scan(&anyNoID); err != nil {
+			return nil, err
+		}
 		where = `e.Id <> '' AND ` + scope
+	}
+	if !full || anyNoID {
+		// Groups the new rows are in: an Id seen twice, or, when some copy
+		// has no Id (the group of the empty Id, noid), a correlation shared
+		// with one.
+		if err := exec(`CREATE OR REPLACE TEMP TABLE _seed_id AS
+			SELECT hash(e.Id) AS idh, bool_or(e.Id = '') AS noid, count(*) AS n FROM _Events e WHERE `+scope+`
+			GROUP BY idh HAVING (count(*) > 1 AND bool_or(e._SourceId = $1)) OR bool_or(e.Id = '')`, srcID); err != nil {
+			return nil, err
+		}
+		var anyRepeat bool
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(bool_or(noid), false), coalesce(bool_or(NOT noid), false) FROM _seed_id`).
+			Scan(&anyNoID, &anyRepeat); err != nil {
+			return nil, err
+		}
+		if !anyNoID && !anyRepeat {
+			return []int64{srcID}, nil // the usual first file: nothing repeats
+		}
+		if !full {
+			where = `hash(e.Id) IN (SELECT idh FROM _seed_id WHERE NOT noid) AND ` + scope
+		}
 	}
 	if anyNoID {
 		if err := linkWithoutIDs(ctx, tx, scope, srcID); err != nil {
@@ -170,41 +184,72 @@ func resolveDuplicates(ctx context.Context, tx *sql.Tx, srcID int64) ([]int64, e
 	return touched, rows.Err()
 }
 
-// eventRowsScope is the condition on _Events e selecting the rows that are
-// events or repeats of one: rows of finished loads and of the one being
-// finished (srcID, bound as $1), not rejected or skipped, and how many
-// records those files hold (an upper bound on the rows). The files are
-// listed as numbers and the exclusion test is left out when nothing is
-// excluded: a subquery for either made every scan of two million rows
-// twice as slow.
-func eventRowsScope(ctx context.Context, tx *sql.Tx, srcID int64) (scope string, records int64, err error) {
-	rows, err := tx.QueryContext(ctx, `SELECT SourceId, Records FROM _Sources WHERE (Done AND Records > 0) OR SourceId = ? ORDER BY SourceId`, srcID)
+// rowScope selects the rows of _Events e that are events or repeats of one:
+// rows of finished loads and of the one being finished (srcID, bound as $1),
+// not rejected or skipped. The files are listed as numbers and the exclusion
+// test is left out when nothing is excluded: a subquery for either made every
+// scan of two million rows twice as slow.
+type rowScope struct {
+	where    string
+	others   []string // the other files, as SQL numbers
+	records  int64    // records of every file in the scope
+	firstRow int64    // srcID's first row
+}
+
+func eventRowsScope(ctx context.Context, tx *sql.Tx, srcID int64) (rowScope, error) {
+	var rs rowScope
+	rows, err := tx.QueryContext(ctx, `SELECT SourceId, Records, FirstRow FROM _Sources WHERE (Done AND Records > 0) OR SourceId = ? ORDER BY SourceId`, srcID)
 	if err != nil {
-		return "", 0, err
+		return rs, err
 	}
 	defer rows.Close()
-	var ids []string
 	for rows.Next() {
-		var id, n int64
-		if err := rows.Scan(&id, &n); err != nil {
-			return "", 0, err
+		var id, n, first int64
+		if err := rows.Scan(&id, &n, &first); err != nil {
+			return rs, err
 		}
-		ids = append(ids, fmt.Sprint(id))
-		records += n
+		if id == srcID {
+			rs.firstRow = first
+		} else {
+			rs.others = append(rs.others, strconv.FormatInt(id, 10))
+		}
+		rs.records += n
 	}
 	if err := rows.Err(); err != nil {
-		return "", 0, err
+		return rs, err
 	}
 	rows.Close()
-	scope = "e._SourceId IN (" + strings.Join(append(ids, "$1"), ", ") + ")"
+	rs.where = "e._SourceId IN (" + strings.Join(append(slices.Clone(rs.others), "$1"), ", ") + ")"
 	var excluded bool
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM _Excluded WHERE Kind <> 'duplicate'`).Scan(&excluded); err != nil {
-		return "", 0, err
+		return rs, err
 	}
 	if excluded {
-		scope += ` AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid AND x.Kind <> 'duplicate')`
+		rs.where += ` AND NOT EXISTS (SELECT 1 FROM _Excluded x WHERE x.EventRow = e.rowid AND x.Kind <> 'duplicate')`
 	}
-	return scope, records, nil
+	return rs, nil
+}
+
+// nearlyAllRepeat tells from a sample whether nearly every record of the
+// file srcID repeats an earlier file's Id, and the earlier files hold about
+// as many records: exports of the same days, where settling reads every row
+// anyway and finding the repeated Ids first would cost a pass over them all.
+// A wrong guess costs time, never the outcome.
+func nearlyAllRepeat(ctx context.Context, tx *sql.Tx, srcID int64, rs rowScope) (bool, error) {
+	const sample = 1000
+	var own int64
+	if err := tx.QueryRowContext(ctx, `SELECT Records FROM _Sources WHERE SourceId = ?`, srcID).Scan(&own); err != nil {
+		return false, err
+	}
+	if len(rs.others) == 0 || own < sample || rs.records-own > 2*own {
+		return false, nil
+	}
+	var found int64
+	err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(DISTINCT s.h) FROM
+		(SELECT hash(Id) AS h FROM _Events WHERE rowid BETWEEN %d AND %d AND Id <> '') s
+		JOIN (SELECT hash(e.Id) AS h FROM _Events e WHERE e._SourceId IN (%s) AND e.Id <> '') o ON o.h = s.h`,
+		rs.firstRow, rs.firstRow+sample-1, strings.Join(rs.others, ", "))).Scan(&found)
+	return found >= sample*95/100, err
 }
 
 // sampleMasks lists the sets of fields (masks) that copies carry, from the

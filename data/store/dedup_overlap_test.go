@@ -73,3 +73,44 @@ func TestFullOverlapWithConflicts(t *testing.T) {
 		}
 	}
 }
+
+// The same with an Entra download (no Ids) beside them, in every order:
+// whichever way settling finds the groups, the rows are the same and the
+// download adds nothing.
+func TestFullOverlapWithEntraDownload(t *testing.T) {
+	recs := demo.Tenant(1)
+	changed := append([]data.Record(nil), recs...)
+	changed[5].CorrelationId = "00000000-0000-4000-8000-000000000005"
+	dir := t.TempDir()
+	files := []string{filepath.Join(dir, "la.ndjson"), filepath.Join(dir, "graph.ndjson"), filepath.Join(dir, "entra.csv")}
+	for i, w := range []struct {
+		f    formats.Format
+		recs []data.Record
+	}{{formats.FormatLANDJSON, recs}, {formats.FormatGraphNDJSON, changed}, {formats.FormatEntraCSV, recs}} {
+		if err := store.WriteFile(files[i], w.f, w.recs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var want []string
+	for _, perm := range permutations(len(files)) {
+		var paths []string
+		for _, i := range perm {
+			paths = append(paths, files[i])
+		}
+		s := open(t, "")
+		load(t, s, store.LoadOptions{Strict: true}, paths...)
+		got := auditRows(t, s)
+		if len(got) != len(recs)+1 {
+			t.Fatalf("order %v: %d rows, want %d (every event once, the conflicting copy twice)", perm, len(got), len(recs)+1)
+		}
+		if want == nil {
+			want = got
+			continue
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("order %v differs at row %d:\n got %s\nwant %s", perm, i, got[i], want[i])
+			}
+		}
+	}
+}
