@@ -314,20 +314,16 @@ func carriedSQL(e string, c data.Column) string {
 	return col + " IS NOT NULL"
 }
 
-// comparableSQL is a column's value as copies are compared: NULL where the
-// copy lacks it, Result without case and Level as a number (see
-// disagreement), times in epoch nanoseconds.
-func comparableSQL(e string, c data.Column) string {
+// hashedSQL is a column's value as copies are compared, where both carry it
+// (a digest covers only fields its copies carry, and names them by its
+// mask): Result without case and Level as a number (see disagreement).
+func hashedSQL(e string, c data.Column) string {
 	col := e + "." + quoteIdent(c.Name)
-	switch {
-	case c.Type == data.TypeTime:
-		return "epoch_ns(" + col + ")"
-	case c.Name == "Result":
-		return "nullif(lower(" + col + "), '')"
-	case c.Name == "Level":
-		return "nullif(" + levelSQL(col) + ", '')"
-	case c.Type == data.TypeString:
-		return "nullif(" + col + ", '')"
+	switch c.Name {
+	case "Result":
+		return "lower(" + col + ")"
+	case "Level":
+		return levelSQL(col)
 	}
 	return col
 }
@@ -370,7 +366,7 @@ func copiesSQL(where, cklinked string, masks []int64) string {
 	for k, a := range atoms {
 		vals := make([]string, len(a.cols))
 		for n, i := range a.cols {
-			vals[n] = comparableSQL("e", data.AuditLogsColumns[i])
+			vals[n] = hashedSQL("e", data.AuditLogsColumns[i])
 		}
 		hashes = append(hashes, fmt.Sprintf("hash(%s) AS a%d", strings.Join(vals, ", "), k))
 		all = append(all, fmt.Sprintf("a%d", k))
