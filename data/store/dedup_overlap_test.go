@@ -33,10 +33,7 @@ func TestFullOverlapWithConflicts(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := int64(len(recs))
-	var want []string
-	for _, order := range [][]string{{la, graph}, {graph, la}} {
-		s := open(t, "")
-		rep := load(t, s, store.LoadOptions{Strict: true}, order...)
+	sameRowsInEveryOrder(t, []string{la, graph}, int(n)+2, func(order []string, s *store.Store, rep store.LoadReport) {
 		byPath := map[string]store.FileReport{}
 		for _, f := range rep.Files {
 			byPath[f.Path] = f
@@ -47,31 +44,18 @@ func TestFullOverlapWithConflicts(t *testing.T) {
 		if f := byPath[graph]; f.Loaded != 2 || f.Duplicates != n-2 || f.Conflicts != 2 || len(f.ConflictIn) != 2 {
 			t.Errorf("order %v: graph: loaded %d, duplicates %d, conflicts %d (%d named); want 2, %d, 2", order, f.Loaded, f.Duplicates, f.Conflicts, len(f.ConflictIn), n-2)
 		}
-		got := auditRows(t, s)
-		if int64(len(got)) != n+2 {
-			t.Fatalf("order %v: %d rows, want %d", order, len(got), n+2)
-		}
-		if want == nil {
-			want = got
-		} else {
-			for i := range want {
-				if got[i] != want[i] {
-					t.Fatalf("order %v differs at row %d:\n got %s\nwant %s", order, i, got[i], want[i])
-				}
-			}
-		}
 		// The export again: every record a duplicate, the earlier outcome kept.
 		again := load(t, s, store.LoadOptions{Strict: true}, la).Files[0]
 		if again.Loaded != 0 || again.Duplicates != n {
 			t.Errorf("order %v: la again: loaded %d, duplicates %d; want 0, %d", order, again.Loaded, again.Duplicates, n)
 		}
-		if got := auditRows(t, s); len(got) != len(want) {
-			t.Errorf("order %v: %d rows after loading la again, want %d", order, len(got), len(want))
+		if got := auditRows(t, s); int64(len(got)) != n+2 {
+			t.Errorf("order %v: %d rows after loading la again, want %d", order, len(got), n+2)
 		}
 		if c := count(t, s, `SELECT count(*) FROM _Conflicts`); c != 4 {
 			t.Errorf("order %v: %d conflict rows after loading la again, want 4 (two pairs, both ways)", order, c)
 		}
-	}
+	})
 }
 
 // The same with an Entra download (no Ids) beside them, in every order:
@@ -91,26 +75,6 @@ func TestFullOverlapWithEntraDownload(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var want []string
-	for _, perm := range permutations(len(files)) {
-		var paths []string
-		for _, i := range perm {
-			paths = append(paths, files[i])
-		}
-		s := open(t, "")
-		load(t, s, store.LoadOptions{Strict: true}, paths...)
-		got := auditRows(t, s)
-		if len(got) != len(recs)+1 {
-			t.Fatalf("order %v: %d rows, want %d (every event once, the conflicting copy twice)", perm, len(got), len(recs)+1)
-		}
-		if want == nil {
-			want = got
-			continue
-		}
-		for i := range want {
-			if got[i] != want[i] {
-				t.Fatalf("order %v differs at row %d:\n got %s\nwant %s", perm, i, got[i], want[i])
-			}
-		}
-	}
+	// Every event once, the conflicting copy twice.
+	sameRowsInEveryOrder(t, files, len(recs)+1, nil)
 }
