@@ -615,6 +615,17 @@ func (t *tokStream) pop() {
 	}
 }
 
+// closeArray takes the array being read as closed, as if its "]" had been
+// read: the bracket that ended a damaged element was the array's own. It
+// reports false when no array is open.
+func (t *tokStream) closeArray() bool {
+	if len(t.stack) == 0 || t.stack[len(t.stack)-1] != '[' {
+		return false
+	}
+	t.pop()
+	return true
+}
+
 // str reads a string token (an object key).
 func (t *tokStream) str() (string, error) {
 	s := t.s

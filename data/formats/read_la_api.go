@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,8 +47,15 @@ type tableSource struct {
 	columns    []string   // the chosen table's column names, once its rows start
 	chosen     bool       // rows of a table were read
 	header     *tableFrame
-	seen       []string // names of the tables passed over, for the error message
-	respErr    error    // the response's own "error" member (a PartialError), reported at its end
+	seen       []string   // names of the tables passed over, for the error message
+	respErr    error      // the response's own "error" member (a PartialError), reported at its end
+	swallowed  []foundRow // rows read from inside a row that lost its closing bracket
+}
+
+// foundRow is a row and where it starts in the file.
+type foundRow struct {
+	raw []byte
+	pos jsonPos
 }
 
 type tableState int
@@ -148,8 +156,23 @@ func (a *tableSource) step() ([]byte, jsonPos, error) {
 				return nil, jsonPos{}, err
 			}
 		case tableRows:
+			if len(a.swallowed) > 0 {
+				r := a.swallowed[0]
+				a.swallowed = a.swallowed[1:]
+				if len(a.swallowed) == 0 {
+					a.state = tableMembers // the bracket that closed the damaged row was the rows' own
+				}
+				return r.raw, r.pos, nil
+			}
 			if t.pending != nil || t.deferred != nil || t.more() {
-				return t.recordOrFail(a.rowShape(), false, a.count)
+				raw, pos, err := t.recordOrFail(a.rowShape(), false, a.count)
+				if err == nil {
+					if span, rows := a.splitSwallowed(raw, pos); span != nil && t.closeArray() {
+						a.swallowed = rows
+						return nil, span.start, span
+					}
+				}
+				return raw, pos, err
 			}
 			if _, err := t.token(); err != nil { // the closing bracket
 				return nil, jsonPos{}, t.fail(err, a.count)
@@ -322,6 +345,78 @@ func (a *tableSource) rowShape() recordShape {
 		_, err := a.recordFromRow(raw)
 		return err == nil
 	}}
+}
+
+// splitSwallowed recognises a row that lost its closing bracket: the rows
+// after it then parse as values nested in it, valid JSON up to the bracket
+// that should have closed the rows. It returns the damaged span standing for
+// the row (its own values) and the rows found inside it, or nil when raw is
+// not such a row.
+func (a *tableSource) splitSwallowed(raw []byte, pos jsonPos) (*damagedSpan, []foundRow) {
+	if len(a.columns) == 0 {
+		return nil, nil
+	}
+	spans, ok := arrayElements(raw)
+	if !ok || len(spans) == len(a.columns) {
+		return nil, nil
+	}
+	shape := a.rowShape()
+	isRow := func(sp [2]int) bool { return raw[sp[0]] == '[' && shape.match(raw[sp[0]:sp[1]]) }
+	first := -1
+	for i := 1; i < len(spans); i++ {
+		if isRow(spans[i]) {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return nil, nil
+	}
+	var rows []foundRow
+	for _, sp := range spans[first:] {
+		if !isRow(sp) {
+			return nil, nil // something else is wrong with it: a row of the wrong width
+		}
+		rows = append(rows, foundRow{raw: bytes.Clone(raw[sp[0]:sp[1]]), pos: posWithin(pos, raw, sp[0])})
+	}
+	own := bytes.TrimRight(raw[:spans[first][0]], " \t\r\n,")
+	span := &damagedSpan{
+		raw:    bytes.Clone(own),
+		start:  pos,
+		at:     posWithin(pos, raw, spans[first-1][1]),
+		resume: rows[0].pos,
+		msg:    fmt.Sprintf(`the row has no closing "]" after its %d values; the rows after it were read from inside it`, first),
+	}
+	return span, rows
+}
+
+// arrayElements gives the start and end offsets of each element of the JSON
+// array raw, or false when raw is not one.
+func arrayElements(raw []byte) ([][2]int, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		return nil, false
+	}
+	var spans [][2]int
+	for dec.More() {
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, false
+		}
+		end := int(dec.InputOffset())
+		spans = append(spans, [2]int{end - len(v), end})
+	}
+	return spans, true
+}
+
+// posWithin is the file position of offset off in raw, which starts at base.
+func posWithin(base jsonPos, raw []byte, off int) jsonPos {
+	p := jsonPos{Offset: base.Offset + int64(off), Line: base.Line, Column: base.Column + int64(off)}
+	if n := bytes.Count(raw[:off], []byte("\n")); n > 0 {
+		p.Line += int64(n)
+		p.Column = int64(off - bytes.LastIndexByte(raw[:off], '\n'))
+	}
+	return p
 }
 
 // recordFromRow maps one row array by the chosen table's column names.
