@@ -148,6 +148,14 @@ func quoteShort(s string) string {
 }
 
 // describeToken names a token for error messages without echoing hostile text at length.
+// describeValue names what the JSON value raw is, as describeToken does.
+func describeValue(raw []byte) string {
+	if raw[0] == '{' || raw[0] == '[' {
+		return describeToken(delimTok(raw[0]))
+	}
+	return describeToken(scalarTok(raw))
+}
+
 func describeToken(tok any) string {
 	switch v := tok.(type) {
 	case json.Delim:

@@ -3,6 +3,7 @@ package formats
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 
 	"github.com/guesthunt/guesthunt/data"
@@ -32,6 +33,10 @@ func diagRecordFromText(raw []byte) (data.Record, error) {
 // category is the constant "AuditLogs"; the audit category sits in properties.
 func recordFromDiag(obj map[string]json.RawMessage) (data.Record, error) {
 	f := fields{exact: obj}
+	if c := bytes.TrimSpace(f.get("category")); len(c) > 0 && c[0] != '"' && string(c) != "null" {
+		// Not a category at all: the record is damaged, not of another kind.
+		return data.Record{}, fmt.Errorf("category is %s, not a string", describeValue(c))
+	}
 	if kind := diagRecordKind(f.get("category")); kind != "" {
 		return data.Record{}, &SkipError{Kind: kind}
 	}

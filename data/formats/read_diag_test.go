@@ -140,3 +140,28 @@ func TestDiagRecordsTruncatedAnywhere(t *testing.T) {
 		}
 	}
 }
+
+// A category that is not a string is damage, not another kind of record:
+// the record is rejected with the reason, and the records around it load.
+func TestDiagCategoryNotAString(t *testing.T) {
+	rec := func(category string) string {
+		return `{"time":"2024-03-05T10:15:30.1234567Z","operationName":"Add user","category":` + category +
+			`,"properties":{"id":"x","activityDisplayName":"Add user"}}`
+	}
+	file := strings.Join([]string{rec(`"AuditLogs"`), rec(`{}`), rec(`7`), rec(`"SignInLogs"`), rec(`null`)}, "\n")
+	results, fatal := drainJSONReader(t, newDiagReader(strings.NewReader(file)), 20)
+	if fatal != nil {
+		t.Fatal(fatal)
+	}
+	if len(results) != 5 {
+		t.Fatalf("%d records, want 5", len(results))
+	}
+	wantAccepted(t, results[0], 1, 1)
+	wantRejection(t, results[1], 2, 2, "category is a JSON object, not a string")
+	wantRejection(t, results[2], 3, 3, "category is a number, not a string")
+	var skip *SkipError
+	if !errors.As(results[3].err, &skip) || skip.Kind != "SignInLogs" {
+		t.Errorf("record 4: %v, want skipped as SignInLogs", results[3].err)
+	}
+	wantAccepted(t, results[4], 5, 5)
+}
