@@ -432,19 +432,18 @@ func pairsSQL(copies string, masks []int64) string {
 		cols = append(cols, fmt.Sprintf("d%d", j))
 	}
 	return `WITH k AS MATERIALIZED (SELECT ` + strings.Join(cols, ", ") + ` FROM (` + copies + `)),
-		best AS (
-			SELECT idh, (min(q) & 281474976710655::HUGEINT)::BIGINT AS keep, bool_or(cklinked) AS linked
-			FROM k WHERE idh IS NOT NULL GROUP BY idh)
+		best AS (SELECT idh, min(q) AS q, bool_or(cklinked) AS linked FROM k WHERE idh IS NOT NULL GROUP BY idh),
+		b AS (SELECT k.*, best.linked FROM k JOIN best ON k.idh = best.idh AND k.q = best.q)
 		SELECT m.r, m.src, m.idh, b.r AS keep, b.src AS keep_src,
-			NOT best.linked AND (m.mask & ~b.mask) = 0 AND (` + agree + `) AS ok
-		FROM k m JOIN best ON best.idh = m.idh JOIN k b ON b.r = best.keep
-		WHERE m.r <> best.keep`
+			NOT b.linked AND (m.mask & ~b.mask) = 0 AND (` + agree + `) AS ok
+		FROM k m JOIN b ON m.idh = b.idh
+		WHERE m.r <> b.r`
 }
 
 // qualityKeySQL orders copies as eventCopy.better does (finer time, more
-// fields, smaller content hash, then row) in one 128-bit number whose low 48
-// bits are the row: a minimum of numbers, where a struct measured twice as
-// slow.
+// fields, smaller content hash, then row) in one 128-bit number; its low 48
+// bits are the row, so it is unique and each group's minimum is one copy.
+// A minimum of numbers: arg_min over a struct measured twice as slow.
 const qualityKeySQL = `((((7 - cls) * 64 + (63 - nf))::HUGEINT << 112) | (ch::HUGEINT << 48) | r::HUGEINT)`
 
 // linkWithoutIDs builds _rf, the rows to settle when some copies have no Id:
