@@ -49,7 +49,7 @@ func resolveDuplicates(ctx context.Context, tx *sql.Tx, srcID int64) ([]int64, e
 	var anyNoID bool
 	var where string
 	cklinked := "false"
-	full, err := nearlyAllRepeat(ctx, tx, srcID, rs)
+	full, err := nearlyAllRepeat(ctx, tx, rs)
 	if err != nil {
 		return nil, err
 	}
@@ -193,6 +193,7 @@ type rowScope struct {
 	where    string
 	others   []string // the other files, as SQL numbers
 	records  int64    // records of every file in the scope
+	own      int64    // records of srcID
 	firstRow int64    // srcID's first row
 }
 
@@ -209,7 +210,7 @@ func eventRowsScope(ctx context.Context, tx *sql.Tx, srcID int64) (rowScope, err
 			return rs, err
 		}
 		if id == srcID {
-			rs.firstRow = first
+			rs.own, rs.firstRow = n, first
 		} else {
 			rs.others = append(rs.others, strconv.FormatInt(id, 10))
 		}
@@ -231,17 +232,13 @@ func eventRowsScope(ctx context.Context, tx *sql.Tx, srcID int64) (rowScope, err
 }
 
 // nearlyAllRepeat tells from a sample whether nearly every record of the
-// file srcID repeats an earlier file's Id, and the earlier files hold about
+// file being finished repeats an earlier file's Id, and the earlier files hold about
 // as many records: exports of the same days, where settling reads every row
 // anyway and finding the repeated Ids first would cost a pass over them all.
 // A wrong guess costs time, never the outcome.
-func nearlyAllRepeat(ctx context.Context, tx *sql.Tx, srcID int64, rs rowScope) (bool, error) {
+func nearlyAllRepeat(ctx context.Context, tx *sql.Tx, rs rowScope) (bool, error) {
 	const sample = 1000
-	var own int64
-	if err := tx.QueryRowContext(ctx, `SELECT Records FROM _Sources WHERE SourceId = ?`, srcID).Scan(&own); err != nil {
-		return false, err
-	}
-	if len(rs.others) == 0 || own < sample || rs.records-own > 2*own {
+	if len(rs.others) == 0 || rs.own < sample || rs.records-rs.own > 2*rs.own {
 		return false, nil
 	}
 	var found int64
