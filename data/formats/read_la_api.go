@@ -377,7 +377,8 @@ func (a *tableSource) splitSwallowed(raw []byte, pos jsonPos) (*damagedSpan, []f
 		if !isRow(sp) {
 			return nil, nil // something else is wrong with it: a row of the wrong width
 		}
-		rows = append(rows, foundRow{raw: bytes.Clone(raw[sp[0]:sp[1]]), pos: posWithin(pos, raw, sp[0])})
+		// Slices of raw, not copies: the swallowed rows may be most of the file.
+		rows = append(rows, foundRow{raw: raw[sp[0]:sp[1]:sp[1]], pos: posWithin(pos, raw, sp[0])})
 	}
 	own := bytes.TrimRight(raw[:spans[first][0]], " \t\r\n,")
 	span := &damagedSpan{
@@ -411,12 +412,8 @@ func arrayElements(raw []byte) ([][2]int, bool) {
 
 // posWithin is the file position of offset off in raw, which starts at base.
 func posWithin(base jsonPos, raw []byte, off int) jsonPos {
-	p := jsonPos{Offset: base.Offset + int64(off), Line: base.Line, Column: base.Column + int64(off)}
-	if n := bytes.Count(raw[:off], []byte("\n")); n > 0 {
-		p.Line += int64(n)
-		p.Column = int64(off - bytes.LastIndexByte(raw[:off], '\n'))
-	}
-	return p
+	line, col := countPos(raw[:off], base.Line, base.Column)
+	return jsonPos{Offset: base.Offset + int64(off), Line: line, Column: col}
 }
 
 // recordFromRow maps one row array by the chosen table's column names.
