@@ -108,6 +108,18 @@ func (f *fakeGraph) client(t *testing.T, opt GraphClientOptions) *GraphClient {
 }
 
 // add adds a synthetic record shaped like the Graph docs' example.
+// addHourlyInvites adds n invites e0, e1, ... an hour apart from gT0+1h and
+// returns their times by Id, as checkOnce wants them.
+func (f *fakeGraph) addHourlyInvites(n int) map[string]time.Time {
+	want := map[string]time.Time{}
+	for i := 0; i < n; i++ {
+		at := gT0.Add(time.Duration(i+1) * time.Hour)
+		f.add(fmt.Sprintf("e%d", i), invite, at)
+		want[fmt.Sprintf("e%d", i)] = at
+	}
+	return want
+}
+
 func (f *fakeGraph) add(id, activity string, at time.Time) {
 	raw := fmt.Sprintf(`{"id":%q,"category":"UserManagement","correlationId":"da159bfb-54fa-4092-8a38-6e1fa7870e30","result":"success","resultReason":"","activityDisplayName":%q,"activityDateTime":%q,"loggedByService":"Invited Users","operationType":"Add","initiatedBy":{"app":null,"user":{"id":"728309ae-1e4f-4a1c-a5c2-02d7d2b5b0d9","displayName":null,"userPrincipalName":"inviter@contoso.com","ipAddress":"203.0.113.7","userType":null,"homeTenantId":null,"homeTenantName":null}},"targetResources":[{"id":"ef7e527d-6c92-4234-8c6d-cf6fdfb57f95","displayName":null,"type":"User","userPrincipalName":"guest_fabrikam.com#EXT#@contoso.onmicrosoft.com","groupType":null,"modifiedProperties":[]}],"additionalDetails":[{"key":"invitedUserEmailAddress","value":"guest@fabrikam.com"}]}`,
 		id, activity, at.UTC().Format("2006-01-02T15:04:05.0000000Z"))

@@ -322,12 +322,7 @@ func TestPullGraphEmptyChunk(t *testing.T) {
 func TestGraphRetryAfterFractional(t *testing.T) {
 	clk := newFakeClock(gT0.Add(25 * time.Hour))
 	f := newFakeGraph(t, clk)
-	want := map[string]time.Time{}
-	for i := 0; i < 5; i++ {
-		at := gT0.Add(time.Duration(i+1) * time.Hour)
-		f.add(fmt.Sprintf("e%d", i), invite, at)
-		want[fmt.Sprintf("e%d", i)] = at
-	}
+	want := f.addHourlyInvites(5)
 	f.inject = func(n int, r *http.Request) *fakeAnswer {
 		if n == 2 { // the first nextLink
 			return &fakeAnswer{Status: 429, Header: http.Header{"Retry-After": {"2.128"}}, Body: graphErrorJSON("TooManyRequests", "Too many requests")}
@@ -414,12 +409,7 @@ func TestGraphPacerRealClock(t *testing.T) {
 func TestGraphPageTokenLostRestartsChunk(t *testing.T) {
 	clk := newFakeClock(gT0.Add(25 * time.Hour))
 	f := newFakeGraph(t, clk)
-	want := map[string]time.Time{}
-	for i := 0; i < 7; i++ {
-		at := gT0.Add(time.Duration(i+1) * time.Hour)
-		f.add(fmt.Sprintf("e%d", i), invite, at)
-		want[fmt.Sprintf("e%d", i)] = at
-	}
+	want := f.addHourlyInvites(7)
 	f.inject = func(n int, r *http.Request) *fakeAnswer {
 		if n == 3 { // the second nextLink, once
 			return &fakeAnswer{Status: 400, Body: graphErrorJSON("Directory_ExpiredPageToken", "DirectoryPageTokenNotFoundException")}
@@ -473,12 +463,7 @@ func TestGraph503Backoff(t *testing.T) {
 func TestGraphBrokenBodyRetried(t *testing.T) {
 	clk := newFakeClock(gT0.Add(25 * time.Hour))
 	f := newFakeGraph(t, clk)
-	want := map[string]time.Time{}
-	for i := 0; i < 4; i++ {
-		at := gT0.Add(time.Duration(i+1) * time.Hour)
-		f.add(fmt.Sprintf("e%d", i), invite, at)
-		want[fmt.Sprintf("e%d", i)] = at
-	}
+	want := f.addHourlyInvites(4)
 	f.breakBody = func(n int) bool { return n == 2 }
 	j := newMemJournal()
 	if _, err := PullGraph(context.Background(), j, f.client(t, GraphClientOptions{PageSize: 2}), graphPull(gT0, gT0.Add(24*time.Hour), ScopeInvites), PullOptions{SpoolDir: t.TempDir()}); err != nil {
