@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
@@ -57,24 +58,14 @@ func mustChunks(t *testing.T, s *Store, id int64) []PullChunk {
 // returns the file and its SHA-256.
 func spool(t *testing.T, dir, name string, f formats.Format, recs []data.Record) (string, string) {
 	t.Helper()
-	path := filepath.Join(dir, name)
-	file, err := os.Create(path)
-	if err != nil {
+	var body bytes.Buffer
+	if err := formats.WriteRecords(&body, f, recs); err != nil {
 		t.Fatal(err)
 	}
-	zw := gzip.NewWriter(file)
-	if err := formats.WriteRecords(zw, f, recs); err != nil {
-		t.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := file.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path, fileSum(t, path)
+	return spoolBytes(t, dir, name, body.Bytes())
 }
 
+// spoolBytes writes body gzipped as a spooled response.
 func spoolBytes(t *testing.T, dir, name string, body []byte) (string, string) {
 	t.Helper()
 	path := filepath.Join(dir, name)
@@ -83,9 +74,15 @@ func spoolBytes(t *testing.T, dir, name string, body []byte) (string, string) {
 		t.Fatal(err)
 	}
 	zw := gzip.NewWriter(file)
-	zw.Write(body)
-	zw.Close()
-	file.Close()
+	if _, err := zw.Write(body); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := file.Close(); err != nil {
+		t.Fatal(err)
+	}
 	return path, fileSum(t, path)
 }
 
