@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -60,15 +61,7 @@ func TestLoadSurvivesKillAnywhere(t *testing.T) {
 	for i := range 16 {
 		delay := time.Duration(i*15) * time.Millisecond
 		db := filepath.Join(dir, fmt.Sprintf("case%d.duckdb", i))
-		cmd := exec.Command(os.Args[0], "-test.run=^TestLoadHelperProcess$")
-		cmd.Env = append(os.Environ(), loadHelperDB+"="+db, loadHelperFile+"="+file)
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+		cmd, out := startHelper(t, "TestLoadHelperProcess", loadHelperDB+"="+db, loadHelperFile+"="+file)
 		line, _ := bufio.NewReader(out).ReadString('\n')
 		if line != "open\n" {
 			cmd.Process.Kill()
@@ -111,4 +104,22 @@ func TestLoadSurvivesKillAnywhere(t *testing.T) {
 		s.Close()
 	}
 	t.Logf("%d of the kills interrupted a load", interrupted)
+}
+
+// startHelper runs this test binary as a child that runs only the test
+// named test, with env added to its environment, and returns it with its
+// standard output; its standard error is the test's.
+func startHelper(t *testing.T, test string, env ...string) (*exec.Cmd, io.ReadCloser) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, out
 }

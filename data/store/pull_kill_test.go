@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -95,16 +94,7 @@ func TestPullSurvivesKill(t *testing.T) {
 			_, _, recs := demoPull(t, s, dir, "la", formats.FormatLAAPI, 4)
 			s.Close()
 
-			cmd := exec.Command(os.Args[0], "-test.run=^TestPullHelperProcess$")
-			cmd.Env = append(os.Environ(), pullHelperDB+"="+db, pullHelperStage+"="+k.stage, pullHelperChunk+"="+strconv.Itoa(k.chunk))
-			cmd.Stderr = os.Stderr
-			out, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
+			cmd, out := startHelper(t, "TestPullHelperProcess", pullHelperDB+"="+db, pullHelperStage+"="+k.stage, pullHelperChunk+"="+strconv.Itoa(k.chunk))
 			defer cmd.Process.Kill()
 			r := bufio.NewReader(out)
 			if line, _ := r.ReadString('\n'); line != "open\n" {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -136,15 +135,7 @@ func TestImportTriagesHeldByAnotherProcess(t *testing.T) {
 // second workbench on the same exports) and returns once it has saved.
 func holdVerdictFile(t *testing.T, path string) (stop func()) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestTriageHelperProcess$")
-	cmd.Env = append(os.Environ(), helperEnvPath+"="+path, helperEnvMode+"=attach")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := startHelper(t, "TestTriageHelperProcess", helperEnvPath+"="+path, helperEnvMode+"=attach")
 	stop = func() { cmd.Process.Kill(); cmd.Wait() }
 	buf := make([]byte, 64)
 	deadline := time.Now().Add(60 * time.Second)

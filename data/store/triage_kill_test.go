@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,16 +55,7 @@ func TestTriageSurvivesKill(t *testing.T) {
 	for _, mode := range []string{"db", "attach"} {
 		t.Run(mode, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "case.duckdb")
-			cmd := exec.Command(os.Args[0], "-test.run=^TestTriageHelperProcess$")
-			cmd.Env = append(os.Environ(), helperEnvPath+"="+path, helperEnvMode+"="+mode)
-			cmd.Stderr = os.Stderr
-			out, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
+			cmd, out := startHelper(t, "TestTriageHelperProcess", helperEnvPath+"="+path, helperEnvMode+"="+mode)
 			defer cmd.Process.Kill()
 			lines := make(chan string)
 			go func() {
